@@ -1,0 +1,246 @@
+//! The compiled form of a business calendar: per UTC year, the merged working spans with
+//! prefix sums, and an index from each UTC day to its first span.
+//!
+//! `working_time` is then two O(1) lookups (day index, then a scan over that day's few
+//! spans) and `add_working_time` one binary search over a year's spans. Years are
+//! compiled lazily, the first time a query reaches them, and shared by every clone of
+//! the calendar.
+
+use chrono::NaiveDate;
+
+use super::local;
+use super::spec::Schedule;
+use crate::time::{days_from_civil, DAY_MS, END_YEAR, MIN_YEAR};
+
+/// Number of compiled years in the supported range.
+pub(crate) const YEARS: usize = (END_YEAR - MIN_YEAR) as usize;
+
+/// UTC instant (ms) at which each supported year starts, plus the end of the range.
+static YEAR_STARTS: [i64; YEARS + 1] = {
+    let mut starts = [0i64; YEARS + 1];
+    let mut i = 0;
+    while i <= YEARS {
+        starts[i] = days_from_civil(MIN_YEAR + i as i32, 1, 1) * DAY_MS;
+        i += 1;
+    }
+    starts
+};
+
+/// The index of the UTC year containing `ms`, for `ms` in `[MIN, MAX)`.
+#[inline]
+pub(crate) fn year_index(ms: i64) -> usize {
+    const AVERAGE_YEAR_MS: i64 = 31_556_952_000;
+    let mut i = ((ms - YEAR_STARTS[0]) / AVERAGE_YEAR_MS).clamp(0, YEARS as i64 - 1) as usize;
+    while i > 0 && ms < YEAR_STARTS[i] {
+        i -= 1;
+    }
+    while i + 1 < YEARS && ms >= YEAR_STARTS[i + 1] {
+        i += 1;
+    }
+    i
+}
+
+/// A maximal run of working time, with the working time of the chunk before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+    /// Working milliseconds in the chunk before `start`.
+    pub(crate) before: i64,
+}
+
+/// One UTC year of a calendar, compiled.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+    pub(crate) spans: Vec<Span>,
+    /// Working milliseconds in the whole chunk.
+    pub(crate) total: i64,
+    /// For each UTC day of the chunk, the index of the first span ending after its start.
+    day_first: Vec<u32>,
+}
+
+impl Chunk {
+    /// Compiles UTC year `MIN_YEAR + index` of `schedule`.
+    pub(crate) fn build(schedule: &Schedule, index: usize) -> Chunk {
+        let (start, end) = (YEAR_STARTS[index], YEAR_STARTS[index + 1]);
+        let year = MIN_YEAR + index as i32;
+        let mut raw: Vec<(i64, i64)> = Vec::with_capacity(800);
+        // Windows of dates two days either side can reach into this UTC year: offsets are
+        // within ±15 hours and a window is at most 48 hours of wall time from its midnight.
+        let first = NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.checked_sub_days(chrono::Days::new(2)));
+        let last = NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            .and_then(|d| d.checked_add_days(chrono::Days::new(1)));
+        if let (Some(mut date), Some(last)) = (first, last) {
+            while date <= last {
+                day_intervals(schedule, date, &mut raw);
+                match date.succ_opt() {
+                    Some(next) => date = next,
+                    None => break,
+                }
+            }
+        }
+        raw.retain_mut(|(s, e)| {
+            *s = (*s).max(start);
+            *e = (*e).min(end);
+            s < e
+        });
+        raw.sort_unstable();
+        let mut spans: Vec<Span> = Vec::with_capacity(raw.len());
+        let mut total = 0i64;
+        for (s, e) in raw {
+            match spans.last_mut() {
+                Some(last) if s <= last.end => {
+                    if e > last.end {
+                        total += e - last.end;
+                        last.end = e;
+                    }
+                }
+                _ => {
+                    spans.push(Span {
+                        start: s,
+                        end: e,
+                        before: total,
+                    });
+                    total += e - s;
+                }
+            }
+        }
+        let days = ((end - start) / DAY_MS) as usize;
+        let mut day_first = Vec::with_capacity(days);
+        let mut k = 0usize;
+        for day in 0..days {
+            let day_start = start + day as i64 * DAY_MS;
+            while k < spans.len() && spans[k].end <= day_start {
+                k += 1;
+            }
+            day_first.push(k as u32);
+        }
+        Chunk {
+            start,
+            end,
+            spans,
+            total,
+            day_first,
+        }
+    }
+
+    /// Index of the first span that ends after `t` (`spans.len()` if none), `t` in the chunk.
+    #[inline]
+    pub(crate) fn first_ending_after(&self, t: i64) -> usize {
+        let day = ((t - self.start) / DAY_MS) as usize;
+        let mut k = match self.day_first.get(day) {
+            Some(k) => *k as usize,
+            None => return self.spans.len(),
+        };
+        while k < self.spans.len() && self.spans[k].end <= t {
+            k += 1;
+        }
+        k
+    }
+
+    /// Working milliseconds in `[self.start, t)`, for `t` in `[start, end]`.
+    #[inline]
+    pub(crate) fn prefix(&self, t: i64) -> i64 {
+        if t >= self.end {
+            return self.total;
+        }
+        let k = self.first_ending_after(t);
+        match self.spans.get(k) {
+            Some(span) if span.start <= t => span.before + (t - span.start),
+            Some(span) => span.before,
+            None => self.total,
+        }
+    }
+
+    /// The earliest instant whose prefix is `amount`, for `0 < amount <= total`.
+    #[inline]
+    pub(crate) fn instant_at(&self, amount: i64) -> i64 {
+        let k = self
+            .spans
+            .partition_point(|s| s.before + (s.end - s.start) < amount);
+        let span = &self.spans[k.min(self.spans.len() - 1)];
+        span.start + (amount - span.before)
+    }
+}
+
+/// Appends the working intervals of the windows that start on `date`, with holidays
+/// removed, as UTC milliseconds.
+///
+/// A holiday closes its whole local date, so the part of an overnight window that spills
+/// into a holiday is clipped; a window starting on a holiday has no intervals at all.
+pub(crate) fn day_intervals(schedule: &Schedule, date: NaiveDate, out: &mut Vec<(i64, i64)>) {
+    let rule = schedule.day(date);
+    if rule.windows.is_empty() {
+        return;
+    }
+    let tz = schedule.tz;
+    // Holidays among the dates an overnight window can reach (the next two).
+    let mut closed: [(i64, i64); 2] = [(0, 0); 2];
+    let mut n_closed = 0;
+    let mut next = date;
+    for _ in 0..2 {
+        let Some(d) = next.succ_opt() else { break };
+        next = d;
+        if schedule.day(d).closed {
+            let from = local::to_instant(tz, d, 0).as_millis();
+            let to = local::to_instant(tz, d, local::DAY_SECS).as_millis();
+            closed[n_closed] = (from, to);
+            n_closed += 1;
+        }
+    }
+    for window in rule.windows {
+        let s = local::to_instant(tz, date, window.start).as_millis();
+        let e = local::to_instant(tz, date, window.end).as_millis();
+        push_minus(out, (s, e), &closed[..n_closed]);
+    }
+}
+
+/// Pushes `interval` minus the `holes` (at most two, sorted) if anything is left.
+fn push_minus(out: &mut Vec<(i64, i64)>, interval: (i64, i64), holes: &[(i64, i64)]) {
+    let (mut s, e) = interval;
+    for &(hs, he) in holes {
+        if he <= s || hs >= e {
+            continue;
+        }
+        if hs > s {
+            out.push((s, hs));
+        }
+        s = s.max(he);
+    }
+    if s < e {
+        out.push((s, e));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Instant;
+
+    #[test]
+    fn year_index_finds_the_utc_year() {
+        for (text, year) in [
+            ("1900-01-01T00:00:00Z", 1900),
+            ("1999-12-31T23:59:59.999Z", 1999),
+            ("2000-01-01T00:00:00Z", 2000),
+            ("2024-12-31T12:00:00Z", 2024),
+            ("2199-12-31T23:59:59.999Z", 2199),
+        ] {
+            let t = Instant::parse(text).unwrap().as_millis();
+            assert_eq!(MIN_YEAR + year_index(t) as i32, year, "{text}");
+        }
+    }
+
+    #[test]
+    fn holes_split_and_clip() {
+        let mut out = vec![];
+        push_minus(&mut out, (0, 100), &[(10, 20), (90, 200)]);
+        assert_eq!(out, vec![(0, 10), (20, 90)]);
+        out.clear();
+        push_minus(&mut out, (0, 100), &[(-5, 200)]);
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,456 @@
+//! Calendars (clocks): which instants are working time (SPEC §3).
+//!
+//! A [`Calendar`] is either `24x7` or a business calendar built from a [`CalendarSpec`]:
+//! an IANA zone, a weekly template of windows, holidays and exceptions. It is validated
+//! once when built and compiled lazily, per UTC year, into spans with prefix sums, so that
+//! queries over months or years cost the same as queries over minutes.
+
+mod compiled;
+mod local;
+mod spec;
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+pub use spec::{CalendarSpec, ExceptionSpec};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::time::{Duration, Instant, TargetDuration};
+use compiled::{year_index, Chunk, YEARS};
+use spec::Schedule;
+
+/// How far deadline and business-day searches look for working time before giving up
+/// with `no_working_time_within_horizon`: ten years of consecutive closed time.
+pub const SEARCH_HORIZON_YEARS: u32 = 10;
+
+/// The name under which the always-working calendar is available everywhere.
+pub const TWENTY_FOUR_SEVEN: &str = "24x7";
+
+/// Which instants are working time: `24x7`, or a validated business calendar.
+///
+/// Cloning is cheap and clones share the compiled years.
+///
+/// ```
+/// use slaledger::{Calendar, Duration, Instant};
+///
+/// let cal = Calendar::from_toml("business", r#"
+///     timezone = "America/New_York"
+///     mon = ["08:00-17:00"]
+///     tue = ["08:00-17:00"]
+///     wed = ["08:00-17:00"]
+///     thu = ["08:00-17:00"]
+///     fri = ["08:00-17:00"]
+/// "#).unwrap();
+/// // Opened Friday 21:00 New York, measured Monday 09:30: 1h30m of working time.
+/// let opened: Instant = "2026-11-06T21:00:00-05:00".parse().unwrap();
+/// let now: Instant = "2026-11-09T09:30:00-05:00".parse().unwrap();
+/// assert_eq!(cal.working_time(opened, now).unwrap(), Duration::from_mins(90));
+/// // A 4-hour target from that opening is due Monday 12:00 New York.
+/// let due = cal.add_working_time(opened, Duration::from_hours(4)).unwrap();
+/// assert_eq!(due.to_string(), "2026-11-09T17:00:00Z");
+/// ```
+#[derive(Clone)]
+pub struct Calendar {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    clock: Clock,
+}
+
+// One value per calendar, behind an `Arc`: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
+enum Clock {
+    Always,
+    Business {
+        spec: CalendarSpec,
+        schedule: Schedule,
+        years: Box<[OnceLock<Chunk>]>,
+    },
+}
+
+impl fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Calendar");
+        d.field("name", &self.inner.name);
+        if let Clock::Business { spec, .. } = &self.inner.clock {
+            d.field("spec", spec);
+        }
+        d.finish()
+    }
+}
+
+impl Calendar {
+    /// The `24x7` calendar: every instant is working time, in every zone.
+    pub fn always() -> Calendar {
+        Calendar {
+            inner: Arc::new(Inner {
+                name: TWENTY_FOUR_SEVEN.to_string(),
+                clock: Clock::Always,
+            }),
+        }
+    }
+
+    /// Validates `spec` and builds the calendar called `name` (the name is used in errors).
+    pub fn from_spec(name: &str, spec: &CalendarSpec) -> Result<Calendar> {
+        let schedule = Schedule::validate(name, spec)?;
+        let years = (0..YEARS).map(|_| OnceLock::new()).collect();
+        Ok(Calendar {
+            inner: Arc::new(Inner {
+                name: name.to_string(),
+                clock: Clock::Business {
+                    spec: spec.clone(),
+                    schedule,
+                    years,
+                },
+            }),
+        })
+    }
+
+    /// Parses and validates a calendar from TOML (the table of SPEC §3).
+    pub fn from_toml(name: &str, text: &str) -> Result<Calendar> {
+        let spec = CalendarSpec::from_toml(text)
+            .map_err(|e| e.context(format_args!("calendar {name:?}")))?;
+        Calendar::from_spec(name, &spec)
+    }
+
+    /// Parses and validates a calendar from JSON (same schema as TOML).
+    pub fn from_json(name: &str, text: &str) -> Result<Calendar> {
+        let spec = CalendarSpec::from_json(text)
+            .map_err(|e| e.context(format_args!("calendar {name:?}")))?;
+        Calendar::from_spec(name, &spec)
+    }
+
+    /// The calendar's name (`"24x7"` for [`Calendar::always`]).
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The time zone of a business calendar; `None` for `24x7`.
+    pub fn time_zone(&self) -> Option<Tz> {
+        match &self.inner.clock {
+            Clock::Always => None,
+            Clock::Business { schedule, .. } => Some(schedule.tz),
+        }
+    }
+
+    /// The spec the calendar was built from; `None` for `24x7`.
+    pub fn spec(&self) -> Option<&CalendarSpec> {
+        match &self.inner.clock {
+            Clock::Always => None,
+            Clock::Business { spec, .. } => Some(spec),
+        }
+    }
+
+    /// Whether this is the always-working calendar.
+    pub fn is_always(&self) -> bool {
+        matches!(self.inner.clock, Clock::Always)
+    }
+
+    /// Working time in `[a, b)`; zero when `b <= a`.
+    pub fn working_time(&self, a: Instant, b: Instant) -> Result<Duration> {
+        a.check_range()?;
+        b.check_range()?;
+        if b <= a {
+            return Ok(Duration::ZERO);
+        }
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return Ok(b.since(a));
+        };
+        let (ia, pa) = position(years, schedule, a.as_millis());
+        let (ib, pb) = position(years, schedule, b.as_millis());
+        if ia == ib {
+            return Ok(Duration::from_millis(pb - pa));
+        }
+        let mut total = chunk(years, schedule, ia).total - pa;
+        for i in ia + 1..ib {
+            total += chunk(years, schedule, i).total;
+        }
+        Ok(Duration::from_millis(total + pb))
+    }
+
+    /// The deadline: the earliest instant `x >= a` with `working_time(a, x) == d`.
+    ///
+    /// `d = 0` gives `a`. A negative `d` is an `invalid_duration` error. If the calendar
+    /// has no working time for [`SEARCH_HORIZON_YEARS`] consecutive years the search stops
+    /// with `no_working_time_within_horizon` instead of looping.
+    pub fn add_working_time(&self, a: Instant, d: Duration) -> Result<Instant> {
+        a.check_range()?;
+        if d < Duration::ZERO {
+            return Err(Error::new(
+                ErrorKind::InvalidDuration,
+                format!("cannot add a negative working time ({} ms)", d.as_millis()),
+            ));
+        }
+        if d == Duration::ZERO {
+            return Ok(a);
+        }
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return a.checked_add(d);
+        };
+        let (mut i, p) = position(years, schedule, a.as_millis());
+        let mut remaining = p + d.as_millis();
+        let mut closed_years = 0;
+        loop {
+            let c = chunk(years, schedule, i);
+            if remaining <= c.total {
+                return Ok(Instant::from_millis_unchecked(c.instant_at(remaining)));
+            }
+            remaining -= c.total;
+            closed_years = if c.total == 0 { closed_years + 1 } else { 0 };
+            if closed_years > SEARCH_HORIZON_YEARS {
+                return Err(self.no_working_time(a));
+            }
+            i += 1;
+            if i == YEARS {
+                return Err(Error::new(
+                    ErrorKind::InstantOutOfRange,
+                    format!("calendar {:?}: adding {d} of working time to {a} goes past 2200-01-01T00:00:00Z", self.name()),
+                ));
+            }
+        }
+    }
+
+    /// Whether `t` is working time.
+    pub fn is_working(&self, t: Instant) -> Result<bool> {
+        t.check_range()?;
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return Ok(true);
+        };
+        if t == Instant::MAX {
+            return Ok(false);
+        }
+        let ms = t.as_millis();
+        let c = chunk(years, schedule, year_index(ms));
+        let k = c.first_ending_after(ms);
+        Ok(c.spans.get(k).is_some_and(|s| s.start <= ms))
+    }
+
+    /// The next instant after `t` at which [`is_working`](Calendar::is_working) changes.
+    ///
+    /// `None` for `24x7`, and when nothing changes within [`SEARCH_HORIZON_YEARS`] or before
+    /// the end of the supported range. For dashboards: "opens Monday 08:00".
+    pub fn next_change(&self, t: Instant) -> Result<Option<Instant>> {
+        t.check_range()?;
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return Ok(None);
+        };
+        if t == Instant::MAX {
+            return Ok(None);
+        }
+        let ms = t.as_millis();
+        let mut i = year_index(ms);
+        let c = chunk(years, schedule, i);
+        let k = c.first_ending_after(ms);
+        let working = c.spans.get(k).is_some_and(|s| s.start <= ms);
+        if let Some(span) = c.spans.get(k) {
+            if !working {
+                return Ok(Some(Instant::from_millis_unchecked(span.start)));
+            }
+            if span.end < c.end {
+                return Ok(Some(Instant::from_millis_unchecked(span.end)));
+            }
+        }
+        // The answer lies in a later year: a span running on past the year's end, or the
+        // first span of a later year.
+        let last = (i + SEARCH_HORIZON_YEARS as usize + 1).min(YEARS - 1);
+        while i < last {
+            i += 1;
+            let c = chunk(years, schedule, i);
+            match c.spans.first() {
+                Some(first) if working && first.start == c.start && first.end < c.end => {
+                    return Ok(Some(Instant::from_millis_unchecked(first.end)));
+                }
+                // Working all through this year too: keep looking.
+                Some(first) if working && first.start == c.start => {}
+                _ if working => return Ok(Some(Instant::from_millis_unchecked(c.start))),
+                Some(first) => return Ok(Some(Instant::from_millis_unchecked(first.start))),
+                None => {}
+            }
+        }
+        Ok(None)
+    }
+
+    /// The close of business of the `n`-th working date after `start` (SPEC §4, `Nbd`).
+    ///
+    /// `start` is first moved to the next working instant if it is outside working time;
+    /// the working date containing it is day 0, so `0bd` is the close of that day. A
+    /// working date is a local date whose own windows hold working time (an overnight
+    /// window belongs to the date it starts on), and its close of business is the end of
+    /// the last of them. `24x7` has no close of business and refuses.
+    pub fn close_of_business(&self, start: Instant, n: u32) -> Result<Instant> {
+        start.check_range()?;
+        let Clock::Business { schedule, .. } = &self.inner.clock else {
+            return Err(Error::new(
+                ErrorKind::InvalidDuration,
+                format!("calendar {:?}: business days (\"{n}bd\") need a business calendar; 24x7 has no close of business", self.name()),
+            ));
+        };
+        let first = if self.is_working(start)? {
+            start
+        } else {
+            self.next_change(start)?
+                .ok_or_else(|| self.no_working_time(start))?
+        };
+        let ms = first.as_millis();
+        let date_of_first = local::local_date(schedule.tz, first);
+        let mut intervals = Vec::with_capacity(4);
+        // The working date of `first`: the date whose window holds it, which is the
+        // previous date when `first` is in an overnight window.
+        let mut date = date_of_first.pred_opt().unwrap_or(date_of_first);
+        for candidate in [date, date_of_first] {
+            intervals.clear();
+            compiled::day_intervals(schedule, candidate, &mut intervals);
+            if intervals.iter().any(|&(s, e)| s <= ms && ms < e) {
+                date = candidate;
+                break;
+            }
+            date = date_of_first;
+        }
+        let mut counted = 0;
+        for _ in 0..(SEARCH_HORIZON_YEARS * 366) {
+            intervals.clear();
+            compiled::day_intervals(schedule, date, &mut intervals);
+            if let Some(close) = intervals.iter().map(|&(_, e)| e).max() {
+                if counted == n {
+                    return Ok(Instant::from_millis_unchecked(close));
+                }
+                counted += 1;
+            }
+            date = next_date(date).ok_or_else(|| self.no_working_time(start))?;
+        }
+        Err(self.no_working_time(start))
+    }
+
+    /// The working time a target allows when its clock starts at `start`.
+    ///
+    /// A working-time target is itself; `Nbd` becomes the working time from `start` to the
+    /// close of business of its N-th working date, fixed at the start (SPEC §4).
+    pub fn target_working_time(&self, start: Instant, target: TargetDuration) -> Result<Duration> {
+        match target {
+            TargetDuration::Working(d) => Ok(d),
+            TargetDuration::BusinessDays(n) => {
+                let close = self.close_of_business(start, n)?;
+                self.working_time(start, close)
+            }
+        }
+    }
+
+    fn no_working_time(&self, from: Instant) -> Error {
+        Error::new(
+            ErrorKind::NoWorkingTimeWithinHorizon,
+            format!(
+                "calendar {:?}: no working time within {SEARCH_HORIZON_YEARS} years after {from}",
+                self.name()
+            ),
+        )
+    }
+}
+
+fn next_date(date: NaiveDate) -> Option<NaiveDate> {
+    date.succ_opt()
+}
+
+/// The compiled year `i`, building it on first use.
+#[inline]
+fn chunk<'a>(years: &'a [OnceLock<Chunk>], schedule: &Schedule, i: usize) -> &'a Chunk {
+    years[i].get_or_init(|| Chunk::build(schedule, i))
+}
+
+/// The year of `ms` and the working time from that year's start to `ms`.
+///
+/// `ms` may be the end of the range, which belongs to the last year.
+#[inline]
+fn position(years: &[OnceLock<Chunk>], schedule: &Schedule, ms: i64) -> (usize, i64) {
+    if ms >= Instant::MAX.as_millis() {
+        let c = chunk(years, schedule, YEARS - 1);
+        return (YEARS - 1, c.total);
+    }
+    let i = year_index(ms);
+    (i, chunk(years, schedule, i).prefix(ms))
+}
+
+/// A set of named calendars, with `24x7` always present.
+///
+/// Read from a document whose `[calendars.NAME]` tables are calendar specs, which is the
+/// shape of the `calendars` section of a contract.
+///
+/// ```
+/// use slaledger::calendar::Calendars;
+/// let set = Calendars::from_toml(r#"
+///     [calendars.business]
+///     timezone = "Asia/Kolkata"
+///     mon = ["09:30-18:30"]
+/// "#).unwrap();
+/// assert_eq!(set.names().collect::<Vec<_>>(), ["24x7", "business"]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Calendars {
+    by_name: std::collections::BTreeMap<String, Calendar>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarsDocument {
+    #[serde(default)]
+    calendars: std::collections::BTreeMap<String, CalendarSpec>,
+}
+
+impl Calendars {
+    /// Validates and builds every spec; `24x7` is added and may not be redefined.
+    pub fn from_specs<'a>(
+        specs: impl IntoIterator<Item = (&'a str, &'a CalendarSpec)>,
+    ) -> Result<Calendars> {
+        let mut by_name = std::collections::BTreeMap::new();
+        by_name.insert(TWENTY_FOUR_SEVEN.to_string(), Calendar::always());
+        for (name, spec) in specs {
+            if name == TWENTY_FOUR_SEVEN {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("calendar {name:?} is built in and cannot be redefined"),
+                ));
+            }
+            by_name.insert(name.to_string(), Calendar::from_spec(name, spec)?);
+        }
+        Ok(Calendars { by_name })
+    }
+
+    /// Parses `[calendars.NAME]` tables from TOML.
+    pub fn from_toml(text: &str) -> Result<Calendars> {
+        let doc: CalendarsDocument = toml::from_str(text).map_err(|e| Error::from_toml(&e))?;
+        Calendars::from_specs(doc.calendars.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// Parses `{"calendars": {"NAME": {...}}}` from JSON.
+    pub fn from_json(text: &str) -> Result<Calendars> {
+        let doc: CalendarsDocument =
+            serde_json::from_str(text).map_err(|e| Error::from_json(&e))?;
+        Calendars::from_specs(doc.calendars.iter().map(|(k, v)| (k.as_str(), v)))
+    }
+
+    /// The calendar called `name`.
+    pub fn get(&self, name: &str) -> Option<&Calendar> {
+        self.by_name.get(name)
+    }
+
+    /// The names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}

@@ -1,0 +1,205 @@
+//! The one error type of the crate.
+//!
+//! Every failure has a [`ErrorKind`] with a stable snake_case [`code`](Error::code) that the
+//! bindings expose unchanged, and a message that says what was expected, what was found,
+//! and where (calendar name, event id, ticket, line).
+
+use std::fmt;
+
+/// Convenience alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, as a stable category.
+///
+/// New kinds may be added; the code of an existing kind never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    // Time values.
+    /// A timestamp that is not RFC 3339.
+    InvalidTimestamp,
+    /// A timestamp without `Z` or `±hh:mm` where no zone was given to assume.
+    MissingOffset,
+    /// An instant outside the supported range (see [`crate::Instant::MIN`]).
+    InstantOutOfRange,
+    /// A duration that does not parse (SPEC §4), or a negative one.
+    InvalidDuration,
+
+    // Calendars.
+    /// A time zone that is not an IANA name known to the bundled tz database.
+    UnknownTimeZone,
+    /// A wall-clock time that is not `HH:MM[:SS]` in range.
+    InvalidTime,
+    /// A date that is not `YYYY-MM-DD`, or outside the supported range.
+    InvalidDate,
+    /// A working window whose start equals its end.
+    EmptyWindow,
+    /// A weekday given twice in one calendar.
+    DuplicateDay,
+    /// The same date given twice in a calendar's exceptions.
+    DuplicateDate,
+    /// A calendar whose weekly template and exceptions hold no working time at all.
+    NoWorkingTime,
+    /// No working time was found within the search horizon of a deadline or business-day query.
+    NoWorkingTimeWithinHorizon,
+    /// A key that the schema does not know (a typo must not silently change money).
+    UnknownKey,
+    /// A required key that is absent.
+    MissingField,
+    /// A value of the wrong type or shape.
+    InvalidValue,
+    /// Input that is not valid TOML.
+    InvalidToml,
+    /// Input that is not valid JSON.
+    InvalidJson,
+}
+
+impl ErrorKind {
+    /// The stable snake_case code of this kind, as exposed by every binding.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidTimestamp => "invalid_timestamp",
+            ErrorKind::MissingOffset => "missing_offset",
+            ErrorKind::InstantOutOfRange => "instant_out_of_range",
+            ErrorKind::InvalidDuration => "invalid_duration",
+            ErrorKind::UnknownTimeZone => "unknown_time_zone",
+            ErrorKind::InvalidTime => "invalid_time",
+            ErrorKind::InvalidDate => "invalid_date",
+            ErrorKind::EmptyWindow => "empty_window",
+            ErrorKind::DuplicateDay => "duplicate_day",
+            ErrorKind::DuplicateDate => "duplicate_date",
+            ErrorKind::NoWorkingTime => "no_working_time",
+            ErrorKind::NoWorkingTimeWithinHorizon => "no_working_time_within_horizon",
+            ErrorKind::UnknownKey => "unknown_key",
+            ErrorKind::MissingField => "missing_field",
+            ErrorKind::InvalidValue => "invalid_value",
+            ErrorKind::InvalidToml => "invalid_toml",
+            ErrorKind::InvalidJson => "invalid_json",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An error with a stable kind and a message that says what and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    /// Creates an error of `kind` with a complete, lowercase message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The category of the error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable snake_case code, e.g. `"unknown_time_zone"`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message without the code.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Prefixes the message with where the error happened, e.g. `calendar "business"`.
+    pub fn context(mut self, place: impl fmt::Display) -> Error {
+        self.message = format!("{place}: {}", self.message);
+        self
+    }
+
+    /// Maps a serde error from a TOML document to a coded error.
+    ///
+    /// serde reports unknown and missing keys as text; the code is chosen from that text so
+    /// that a typo in a contract is `unknown_key`, not a generic syntax error.
+    pub(crate) fn from_toml(err: &toml::de::Error) -> Error {
+        let text = err.to_string();
+        let message = text.trim_end().replace('\n', " ");
+        let kind = classify_serde_message(err.message()).unwrap_or(ErrorKind::InvalidToml);
+        Error::new(kind, format!("invalid TOML: {message}"))
+    }
+
+    /// Maps a serde_json error to a coded error.
+    pub(crate) fn from_json(err: &serde_json::Error) -> Error {
+        let text = err.to_string();
+        let kind = match err.classify() {
+            serde_json::error::Category::Data => {
+                classify_serde_message(&text).unwrap_or(ErrorKind::InvalidValue)
+            }
+            _ => ErrorKind::InvalidJson,
+        };
+        Error::new(kind, format!("invalid JSON: {text}"))
+    }
+}
+
+/// The kinds that serde's derived deserializers report only as text.
+fn classify_serde_message(text: &str) -> Option<ErrorKind> {
+    if text.contains("unknown field") {
+        Some(ErrorKind::UnknownKey)
+    } else if text.contains("missing field") {
+        Some(ErrorKind::MissingField)
+    } else if text.contains("invalid type") || text.contains("invalid value") {
+        Some(ErrorKind::InvalidValue)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_and_unique() {
+        let kinds = [
+            ErrorKind::InvalidTimestamp,
+            ErrorKind::MissingOffset,
+            ErrorKind::InstantOutOfRange,
+            ErrorKind::InvalidDuration,
+            ErrorKind::UnknownTimeZone,
+            ErrorKind::InvalidTime,
+            ErrorKind::InvalidDate,
+            ErrorKind::EmptyWindow,
+            ErrorKind::DuplicateDay,
+            ErrorKind::DuplicateDate,
+            ErrorKind::NoWorkingTime,
+            ErrorKind::NoWorkingTimeWithinHorizon,
+            ErrorKind::UnknownKey,
+            ErrorKind::MissingField,
+            ErrorKind::InvalidValue,
+            ErrorKind::InvalidToml,
+            ErrorKind::InvalidJson,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for kind in kinds {
+            let code = kind.code();
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+            assert!(seen.insert(code), "duplicate code {code}");
+        }
+    }
+
+    #[test]
+    fn context_prefixes_the_message() {
+        let err = Error::new(ErrorKind::InvalidTime, "bad").context("calendar \"x\"");
+        assert_eq!(err.to_string(), "calendar \"x\": bad");
+        assert_eq!(err.code(), "invalid_time");
+    }
+}

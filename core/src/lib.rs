@@ -1,0 +1,35 @@
+//! slaledger: event-sourced SLA accounting.
+//!
+//! The core computes, exactly and deterministically, how much working time a ticket's
+//! SLA clocks used on business-hours or 24/7 calendars. This release contains the
+//! calendar engine (SPEC §3–§4): business calendars with IANA zones, daylight-saving
+//! time, overnight windows, holidays and exceptions, and the `Nbd` business-day rule.
+//!
+//! ```
+//! use slaledger::{Calendar, Duration, Instant};
+//!
+//! let cal = Calendar::from_toml("business", r#"
+//!     timezone = "Europe/London"
+//!     mon = ["09:00-17:30"]
+//!     tue = ["09:00-17:30"]
+//!     wed = ["09:00-17:30"]
+//!     thu = ["09:00-17:30"]
+//!     fri = ["09:00-17:30"]
+//!     holidays = ["2026-12-25"]
+//! "#)?;
+//! let from: Instant = "2026-12-24T17:00:00Z".parse()?;
+//! let to: Instant = "2026-12-28T10:00:00Z".parse()?;
+//! // 30 minutes on Thursday, Christmas Day closed, the weekend closed, one hour Monday.
+//! assert_eq!(cal.working_time(from, to)?, Duration::from_mins(90));
+//! # Ok::<(), slaledger::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod calendar;
+mod error;
+mod time;
+
+pub use calendar::{Calendar, CalendarSpec, ExceptionSpec};
+pub use error::{Error, ErrorKind, Result};
+pub use time::{Duration, Instant, TargetDuration};
