@@ -52,6 +52,42 @@ pub enum ErrorKind {
     InvalidToml,
     /// Input that is not valid JSON.
     InvalidJson,
+
+    // Contracts.
+    /// A target names a calendar the contract does not define.
+    UnknownCalendar,
+    /// A priority lacks a target for a metric and does not say why (`{ none = "..." }`).
+    MissingTarget,
+    /// Two contracts with the same id loaded into one ledger.
+    DuplicateContract,
+
+    // Events.
+    /// A JSONL line that is not a JSON object.
+    MalformedJson,
+    /// An event `type` that SPEC §5 does not define.
+    UnknownEventType,
+    /// An event for a ticket that has not been opened.
+    EventBeforeOpened,
+    /// A second `opened` for a ticket.
+    AlreadyOpened,
+    /// An event for a ticket after its `closed`.
+    EventAfterClosed,
+    /// An event for a ticket after its `cancelled`.
+    EventAfterCancelled,
+    /// `resolved` while the ticket is already resolved.
+    AlreadyResolved,
+    /// `reopened` while the ticket is open.
+    ReopenedWhileOpen,
+    /// A priority the ticket's contract has no targets for.
+    UnknownPriority,
+    /// An `opened` naming a contract that is not loaded.
+    UnknownContract,
+    /// An `opened` without `contract` while several contracts are loaded (or none).
+    AmbiguousContract,
+    /// The same event id with different content.
+    ConflictingDuplicate,
+    /// `explain` for a ticket the ledger does not hold.
+    UnknownTicket,
 }
 
 impl ErrorKind {
@@ -75,6 +111,22 @@ impl ErrorKind {
             ErrorKind::InvalidValue => "invalid_value",
             ErrorKind::InvalidToml => "invalid_toml",
             ErrorKind::InvalidJson => "invalid_json",
+            ErrorKind::UnknownCalendar => "unknown_calendar",
+            ErrorKind::MissingTarget => "missing_target",
+            ErrorKind::DuplicateContract => "duplicate_contract",
+            ErrorKind::MalformedJson => "malformed_json",
+            ErrorKind::UnknownEventType => "unknown_event_type",
+            ErrorKind::EventBeforeOpened => "event_before_opened",
+            ErrorKind::AlreadyOpened => "already_opened",
+            ErrorKind::EventAfterClosed => "event_after_closed",
+            ErrorKind::EventAfterCancelled => "event_after_cancelled",
+            ErrorKind::AlreadyResolved => "already_resolved",
+            ErrorKind::ReopenedWhileOpen => "reopened_while_open",
+            ErrorKind::UnknownPriority => "unknown_priority",
+            ErrorKind::UnknownContract => "unknown_contract",
+            ErrorKind::AmbiguousContract => "ambiguous_contract",
+            ErrorKind::ConflictingDuplicate => "conflicting_duplicate",
+            ErrorKind::UnknownTicket => "unknown_ticket",
         }
     }
 }
@@ -153,7 +205,19 @@ fn classify_serde_message(text: &str) -> Option<ErrorKind> {
         Some(ErrorKind::UnknownKey)
     } else if text.contains("missing field") {
         Some(ErrorKind::MissingField)
-    } else if text.contains("invalid type") || text.contains("invalid value") {
+    } else if text.contains("duration \"") {
+        // TargetDuration's own message, passed through serde as text.
+        Some(ErrorKind::InvalidDuration)
+    } else if [
+        "invalid type",
+        "invalid value",
+        "unknown variant",
+        "amount \"",
+        "percentage \"",
+    ]
+    .iter()
+    .any(|marker| text.contains(marker))
+    {
         Some(ErrorKind::InvalidValue)
     } else {
         None
@@ -184,6 +248,22 @@ mod tests {
             ErrorKind::InvalidValue,
             ErrorKind::InvalidToml,
             ErrorKind::InvalidJson,
+            ErrorKind::UnknownCalendar,
+            ErrorKind::MissingTarget,
+            ErrorKind::DuplicateContract,
+            ErrorKind::MalformedJson,
+            ErrorKind::UnknownEventType,
+            ErrorKind::EventBeforeOpened,
+            ErrorKind::AlreadyOpened,
+            ErrorKind::EventAfterClosed,
+            ErrorKind::EventAfterCancelled,
+            ErrorKind::AlreadyResolved,
+            ErrorKind::ReopenedWhileOpen,
+            ErrorKind::UnknownPriority,
+            ErrorKind::UnknownContract,
+            ErrorKind::AmbiguousContract,
+            ErrorKind::ConflictingDuplicate,
+            ErrorKind::UnknownTicket,
         ];
         let mut seen = std::collections::HashSet::new();
         for kind in kinds {

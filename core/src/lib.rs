@@ -27,9 +27,17 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod contract;
 mod error;
+pub mod event;
+pub mod ledger;
+pub mod ticket;
 mod time;
 
 pub use calendar::{Calendar, CalendarSpec, ExceptionSpec};
+pub use contract::{Contract, ContractSpec, Metric, OnPriorityChange, OnReopen};
 pub use error::{Error, ErrorKind, Result};
+pub use event::{Event, EventKind};
+pub use ledger::{Evaluation, Ledger, Mode, Rejection};
+pub use ticket::{Explanation, MeasurementState, MetricResult, TicketResult};
 pub use time::{Duration, Instant, TargetDuration};

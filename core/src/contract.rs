@@ -1,0 +1,794 @@
+//! Contracts (SPEC §6): targets per priority and metric, clock policies, calendars, and
+//! the credit terms of SPEC §9, read from TOML or JSON with one schema and validated once.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::calendar::{CalendarSpec, Calendars};
+use crate::error::{Error, ErrorKind, Result};
+use crate::time::TargetDuration;
+use crate::Calendar;
+
+/// The two measured clocks of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// From `opened` to the first `responded` (or `resolved`).
+    Response,
+    /// From `opened` to `resolved`, pausing on the contract's pause statuses.
+    Resolution,
+}
+
+impl Metric {
+    /// Both metrics, response first.
+    pub const ALL: [Metric; 2] = [Metric::Response, Metric::Resolution];
+
+    /// `"response"` or `"resolution"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Response => "response",
+            Metric::Resolution => "resolution",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a priority change does to running clocks (SPEC §6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnPriorityChange {
+    /// The new priority's target and calendar apply as if the ticket always had it.
+    #[default]
+    Recalculate,
+    /// The metric restarts at the change under the new target.
+    Restart,
+    /// The opening priority applies throughout.
+    Keep,
+}
+
+/// What a reopen does to the resolution clock (SPEC §6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnReopen {
+    /// The resolution clock continues; time spent resolved is not counted.
+    #[default]
+    Resume,
+    /// Each reopen starts a new measured cycle.
+    NewCycle,
+    /// The first resolution is final.
+    Ignore,
+}
+
+/// How a credit line is rounded to the currency's minor units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Banker's rounding (the default).
+    #[default]
+    HalfEven,
+    /// Half away from zero.
+    HalfUp,
+}
+
+/// A decimal amount of money written as a string (`"12500.00"`); numbers are refused so
+/// that no float ever touches money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(pub Decimal);
+
+impl FromStr for Amount {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Amount> {
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("amount {text:?} is not a decimal number such as \"12500.00\""),
+            )
+        };
+        if text.is_empty()
+            || !text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        {
+            return Err(bad());
+        }
+        let value = Decimal::from_str_exact(text).map_err(|_| bad())?;
+        if value.is_sign_negative() {
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("amount {text:?} is negative"),
+            ));
+        }
+        Ok(Amount(value))
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A percentage written as a string (`"95%"`, `"0.5%"`), kept exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Percent(pub Decimal);
+
+impl Percent {
+    /// The fraction: `"75%"` is 0.75.
+    pub fn fraction(self) -> Decimal {
+        self.0 / Decimal::ONE_HUNDRED
+    }
+}
+
+impl FromStr for Percent {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Percent> {
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("percentage {text:?} is not a number followed by % (e.g. \"95%\")"),
+            )
+        };
+        let number = text.strip_suffix('%').ok_or_else(bad)?;
+        let value = Amount::from_str(number).map_err(|_| bad())?.0;
+        Ok(Percent(value))
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+macro_rules! string_serde {
+    ($ty:ty) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<$ty, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                <$ty>::from_str(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+string_serde!(Amount);
+string_serde!(Percent);
+
+/// A cap on a period's credits: a percentage of the fee, or an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    /// Percent of the period's fee.
+    Percent(Percent),
+    /// A fixed amount in the contract's currency.
+    Amount(Amount),
+}
+
+impl FromStr for Cap {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Cap> {
+        if text.ends_with('%') {
+            Percent::from_str(text).map(Cap::Percent)
+        } else {
+            Amount::from_str(text).map(Cap::Amount)
+        }
+    }
+}
+
+impl fmt::Display for Cap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cap::Percent(p) => p.fmt(f),
+            Cap::Amount(a) => a.fmt(f),
+        }
+    }
+}
+string_serde!(Cap);
+
+/// The contract as written (TOML or JSON, same schema). Unknown keys are errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractSpec {
+    /// The contract id that `opened` events name.
+    pub id: String,
+    /// The customer's name, for statements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// ISO 4217 code; required when there is a fee or credits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The zone in which billing periods are cut.
+    pub timezone: String,
+    /// The fee credits are computed against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<FeeSpec>,
+    /// Statuses during which pausable clocks stop.
+    #[serde(default)]
+    pub pause_statuses: Vec<String>,
+    /// See [`OnPriorityChange`].
+    #[serde(default)]
+    pub on_priority_change: OnPriorityChange,
+    /// See [`OnReopen`].
+    #[serde(default)]
+    pub on_reopen: OnReopen,
+    /// Fractions of a target at which a ticket becomes "at risk" (`["75%"]`).
+    #[serde(default)]
+    pub warn_at: Vec<Percent>,
+    /// Business calendars by name; `24x7` is built in.
+    #[serde(default)]
+    pub calendars: BTreeMap<String, CalendarSpec>,
+    /// Targets per priority.
+    pub targets: BTreeMap<String, PriorityTargets>,
+    /// Credit terms (SPEC §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<CreditsSpec>,
+}
+
+/// A contract fee: `{ monthly = "12500.00" }` or `{ per_user = "65.00", users = 180 }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeeSpec {
+    /// A flat monthly fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<Amount>,
+    /// A monthly fee per user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_user: Option<Amount>,
+    /// The number of users for `per_user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
+}
+
+/// The targets of one priority: one per metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityTargets {
+    /// The response target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<TargetSpec>,
+    /// The resolution target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<TargetSpec>,
+}
+
+/// One target: `{ within = "4h", calendar = "business", pausable = true }`, or
+/// `{ none = "reason" }` for a metric the contract deliberately does not measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    /// The allowed working time, or `Nbd`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<TargetDuration>,
+    /// The calendar whose working time counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// Whether pause statuses stop this clock (default: resolution yes, response no).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pausable: Option<bool>,
+    /// Why this metric has no target for this priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub none: Option<String>,
+}
+
+/// Credit terms (SPEC §9). Parsed and validated here; computed by the credit statement.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditsSpec {
+    /// Cap on a period's credits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<Cap>,
+    /// Tiers apply only with at least this many measured.
+    #[serde(default)]
+    pub min_tickets: u32,
+    /// How each line is rounded.
+    #[serde(default)]
+    pub rounding: Rounding,
+    /// Minor units of the currency when they differ from ISO 4217's usual 2 (JPY: 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_units: Option<u32>,
+    /// Compliance tiers.
+    #[serde(default)]
+    pub tiers: Vec<TierSpec>,
+    /// Per-breach credits.
+    #[serde(default)]
+    pub per_breach: Vec<PerBreachSpec>,
+    /// Credits per started hour of overrun.
+    #[serde(default)]
+    pub per_hour_late: Vec<PerHourLateSpec>,
+}
+
+/// A tier list for one priority (or `*`) and metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierSpec {
+    /// A priority, or `"*"` for all.
+    pub priority: String,
+    /// The metric whose compliance is judged.
+    pub metric: Metric,
+    /// Levels; the lowest matching level wins.
+    pub levels: Vec<TierLevel>,
+}
+
+/// One tier level: compliance strictly below `below` pays `credit` percent of the fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierLevel {
+    /// Compliance threshold (strictly below).
+    pub below: Percent,
+    /// Credit as a percentage of the fee.
+    pub credit: Percent,
+}
+
+/// A per-breach credit: an amount or a percent of the fee per breached measurement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerBreachSpec {
+    /// A priority, or `"*"`.
+    pub priority: String,
+    /// The metric.
+    pub metric: Metric,
+    /// A fixed amount per breach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// A percent of the fee per breach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Percent>,
+}
+
+/// An amount per started hour of overrun of each breached measurement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerHourLateSpec {
+    /// A priority, or `"*"`.
+    pub priority: String,
+    /// The metric.
+    pub metric: Metric,
+    /// The amount per started hour.
+    pub amount: Amount,
+}
+
+/// A validated target: how much working time, on which calendar, pausing or not.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The allowed time as written.
+    pub within: TargetDuration,
+    /// The calendar whose working time counts.
+    pub calendar: Calendar,
+    /// Whether the contract's pause statuses stop this clock.
+    pub pausable: bool,
+}
+
+/// A validated contract.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    spec: ContractSpec,
+    timezone: Tz,
+    calendars: Calendars,
+    pause_statuses: HashSet<String>,
+    /// Priorities in sorted order with their targets per metric (`None`: not measured).
+    targets: Vec<(String, [Option<Target>; 2])>,
+}
+
+impl Contract {
+    /// Parses and validates a contract from TOML.
+    ///
+    /// ```
+    /// let contract = slaledger::Contract::from_toml(r#"
+    ///     id = "acme"
+    ///     timezone = "America/New_York"
+    ///     [targets.P1]
+    ///     response   = { within = "15m", calendar = "24x7" }
+    ///     resolution = { within = "4h",  calendar = "24x7" }
+    /// "#).unwrap();
+    /// assert_eq!(contract.id(), "acme");
+    /// ```
+    pub fn from_toml(text: &str) -> Result<Contract> {
+        let spec: ContractSpec =
+            toml::from_str(text).map_err(|e| Error::from_toml(&e).context("contract"))?;
+        Contract::from_spec(spec)
+    }
+
+    /// Parses and validates a contract from JSON (same schema as TOML).
+    pub fn from_json(text: &str) -> Result<Contract> {
+        let spec: ContractSpec =
+            serde_json::from_str(text).map_err(|e| Error::from_json(&e).context("contract"))?;
+        Contract::from_spec(spec)
+    }
+
+    /// Validates a parsed spec: zone, calendars, every target, every credit rule.
+    pub fn from_spec(spec: ContractSpec) -> Result<Contract> {
+        let place = format!("contract {:?}", spec.id);
+        let invalid = |kind: ErrorKind, msg: String| Error::new(kind, format!("{place}: {msg}"));
+        if spec.id.is_empty() {
+            return Err(Error::new(
+                ErrorKind::MissingField,
+                "contract: \"id\" must not be empty",
+            ));
+        }
+        let timezone = Tz::from_str(&spec.timezone).map_err(|_| {
+            invalid(
+                ErrorKind::UnknownTimeZone,
+                format!(
+                    "unknown time zone {:?} (expected an IANA name such as \"America/New_York\")",
+                    spec.timezone
+                ),
+            )
+        })?;
+        let calendars = Calendars::from_specs(spec.calendars.iter().map(|(k, v)| (k.as_str(), v)))
+            .map_err(|e| e.context(&place))?;
+        if spec.targets.is_empty() {
+            return Err(invalid(
+                ErrorKind::MissingTarget,
+                "no targets (expected at least one [targets.PRIORITY] table)".into(),
+            ));
+        }
+        let mut targets = Vec::with_capacity(spec.targets.len());
+        for (priority, pt) in &spec.targets {
+            let mut pair: [Option<Target>; 2] = [None, None];
+            for metric in Metric::ALL {
+                let entry = match metric {
+                    Metric::Response => &pt.response,
+                    Metric::Resolution => &pt.resolution,
+                };
+                let where_ = format!("targets.{priority}.{metric}");
+                let Some(entry) = entry else {
+                    return Err(invalid(
+                        ErrorKind::MissingTarget,
+                        format!("{where_} is missing (give a target, or {{ none = \"why\" }} if the contract does not measure it)"),
+                    ));
+                };
+                pair[metric.index()] = compile_target(entry, metric, &calendars)
+                    .map_err(|e| e.context(format_args!("{place}: {where_}")))?;
+            }
+            targets.push((priority.clone(), pair));
+        }
+        if (spec.fee.is_some() || spec.credits.is_some()) && spec.currency.is_none() {
+            return Err(invalid(
+                ErrorKind::MissingField,
+                "missing \"currency\" (required with a fee or credits)".into(),
+            ));
+        }
+        if let Some(currency) = &spec.currency {
+            if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(invalid(
+                    ErrorKind::InvalidValue,
+                    format!("currency {currency:?} is not an ISO 4217 code such as \"USD\""),
+                ));
+            }
+        }
+        if let Some(fee) = &spec.fee {
+            match (fee.monthly, fee.per_user, fee.users) {
+                (Some(_), None, None) | (None, Some(_), Some(_)) => {}
+                _ => {
+                    return Err(invalid(
+                        ErrorKind::InvalidValue,
+                        "fee must be { monthly = \"...\" } or { per_user = \"...\", users = N }"
+                            .into(),
+                    ))
+                }
+            }
+        }
+        for p in &spec.warn_at {
+            if p.0 <= Decimal::ZERO || p.0 > Decimal::ONE_HUNDRED {
+                return Err(invalid(
+                    ErrorKind::InvalidValue,
+                    format!("warn_at {p} must be above 0% and at most 100%"),
+                ));
+            }
+        }
+        if let Some(credits) = &spec.credits {
+            validate_credits(credits, &spec.targets, spec.fee.is_some())
+                .map_err(|e| e.context(&place))?;
+        }
+        let pause_statuses = spec.pause_statuses.iter().cloned().collect();
+        Ok(Contract {
+            spec,
+            timezone,
+            calendars,
+            pause_statuses,
+            targets,
+        })
+    }
+
+    /// The contract id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The spec as parsed.
+    pub fn spec(&self) -> &ContractSpec {
+        &self.spec
+    }
+
+    /// The zone billing periods are cut in.
+    pub fn timezone(&self) -> Tz {
+        self.timezone
+    }
+
+    /// The contract's calendars, with `24x7`.
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
+    }
+
+    /// The priority change policy.
+    pub fn on_priority_change(&self) -> OnPriorityChange {
+        self.spec.on_priority_change
+    }
+
+    /// The reopen policy.
+    pub fn on_reopen(&self) -> OnReopen {
+        self.spec.on_reopen
+    }
+
+    /// The `warn_at` thresholds.
+    pub fn warn_at(&self) -> &[Percent] {
+        &self.spec.warn_at
+    }
+
+    /// Whether `status` pauses pausable clocks.
+    pub fn is_pause_status(&self, status: &str) -> bool {
+        self.pause_statuses.contains(status)
+    }
+
+    /// Whether the contract has targets for `priority`.
+    pub fn has_priority(&self, priority: &str) -> bool {
+        self.priority_index(priority).is_some()
+    }
+
+    /// The priorities, sorted.
+    pub fn priorities(&self) -> impl Iterator<Item = &str> {
+        self.targets.iter().map(|(p, _)| p.as_str())
+    }
+
+    /// The target of `metric` for `priority`; `None` if the priority is unknown or the
+    /// metric is deliberately not measured.
+    pub fn target(&self, priority: &str, metric: Metric) -> Option<&Target> {
+        let i = self.priority_index(priority)?;
+        self.targets[i].1[metric.index()].as_ref()
+    }
+
+    fn priority_index(&self, priority: &str) -> Option<usize> {
+        self.targets
+            .binary_search_by(|(p, _)| p.as_str().cmp(priority))
+            .ok()
+    }
+}
+
+fn compile_target(
+    entry: &TargetSpec,
+    metric: Metric,
+    calendars: &Calendars,
+) -> Result<Option<Target>> {
+    match (entry.within, &entry.none) {
+        (None, Some(_)) if entry.calendar.is_none() && entry.pausable.is_none() => Ok(None),
+        (None, Some(_)) => Err(Error::new(
+            ErrorKind::InvalidValue,
+            "\"none\" excludes within, calendar and pausable",
+        )),
+        (Some(_), Some(_)) => Err(Error::new(
+            ErrorKind::InvalidValue,
+            "give either \"within\" or \"none\", not both",
+        )),
+        (None, None) => Err(Error::new(
+            ErrorKind::MissingField,
+            "missing \"within\" (e.g. \"4h\" or \"2bd\")",
+        )),
+        (Some(within), None) => {
+            let name = entry.calendar.as_deref().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::MissingField,
+                    "missing \"calendar\" (e.g. \"24x7\" or a calendar of the contract)",
+                )
+            })?;
+            let calendar = calendars.get(name).cloned().ok_or_else(|| {
+                let known: Vec<&str> = calendars.names().collect();
+                Error::new(
+                    ErrorKind::UnknownCalendar,
+                    format!("unknown calendar {name:?} (expected one of {known:?})"),
+                )
+            })?;
+            if matches!(within, TargetDuration::BusinessDays(_)) && calendar.is_always() {
+                return Err(Error::new(
+                    ErrorKind::InvalidDuration,
+                    format!("{within} needs a business calendar; 24x7 has no close of business"),
+                ));
+            }
+            let pausable = entry.pausable.unwrap_or(metric == Metric::Resolution);
+            Ok(Some(Target {
+                within,
+                calendar,
+                pausable,
+            }))
+        }
+    }
+}
+
+fn validate_credits(
+    credits: &CreditsSpec,
+    targets: &BTreeMap<String, PriorityTargets>,
+    has_fee: bool,
+) -> Result<()> {
+    let check_priority = |p: &str, rule: &str| {
+        if p == "*" || targets.contains_key(p) {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::UnknownPriority, format!("credits.{rule}: unknown priority {p:?} (expected \"*\" or a priority with targets)")))
+        }
+    };
+    let needs_fee = |rule: &str| {
+        if has_fee {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::MissingField,
+                format!("credits.{rule} is a percent of the fee, but the contract has no \"fee\""),
+            ))
+        }
+    };
+    if matches!(credits.cap, Some(Cap::Percent(_))) {
+        needs_fee("cap")?;
+    }
+    for tier in &credits.tiers {
+        check_priority(&tier.priority, "tiers")?;
+        needs_fee("tiers")?;
+        if tier.levels.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                "credits.tiers: a tier needs at least one level",
+            ));
+        }
+    }
+    for rule in &credits.per_breach {
+        check_priority(&rule.priority, "per_breach")?;
+        match (rule.amount, rule.credit) {
+            (Some(_), None) => {}
+            (None, Some(_)) => needs_fee("per_breach")?,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    "credits.per_breach: give exactly one of \"amount\" or \"credit\"",
+                ))
+            }
+        }
+    }
+    for rule in &credits.per_hour_late {
+        check_priority(&rule.priority, "per_hour_late")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACME: &str = r#"
+        id = "acme"
+        customer = "Acme Corp"
+        currency = "USD"
+        timezone = "America/New_York"
+        fee = { monthly = "12500.00" }
+        pause_statuses = ["waiting_on_customer"]
+        warn_at = ["75%"]
+
+        [calendars.business]
+        timezone = "America/New_York"
+        mon = ["08:00-18:00"]
+
+        [targets.P1]
+        response   = { within = "15m", calendar = "24x7" }
+        resolution = { within = "4h",  calendar = "24x7" }
+        [targets.P3]
+        response   = { within = "4h",  calendar = "business" }
+        resolution = { within = "2bd", calendar = "business", pausable = true }
+        [targets.P4]
+        response   = { within = "1bd", calendar = "business" }
+        resolution = { none = "best effort" }
+
+        [credits]
+        cap = "20%"
+        tiers = [ { priority = "P1", metric = "resolution", levels = [ { below = "95%", credit = "5%" } ] } ]
+        per_breach = [ { priority = "*", metric = "response", amount = "250.00" } ]
+    "#;
+
+    #[test]
+    fn parses_the_spec_example() {
+        let c = Contract::from_toml(ACME).unwrap();
+        assert_eq!(c.priorities().collect::<Vec<_>>(), ["P1", "P3", "P4"]);
+        assert!(c.target("P4", Metric::Resolution).is_none());
+        let p3 = c.target("P3", Metric::Response).unwrap();
+        assert_eq!(p3.calendar.name(), "business");
+        assert!(!p3.pausable);
+        assert!(c.target("P3", Metric::Resolution).unwrap().pausable);
+        assert!(c.is_pause_status("waiting_on_customer"));
+        assert_eq!(c.on_priority_change(), OnPriorityChange::Recalculate);
+        assert_eq!(c.on_reopen(), OnReopen::Resume);
+    }
+
+    #[test]
+    fn json_uses_the_same_schema() {
+        let spec: ContractSpec = toml::from_str(ACME).unwrap();
+        let json = serde_json::to_string(&spec).unwrap();
+        let c = Contract::from_json(&json).unwrap();
+        assert_eq!(c.spec(), &spec);
+    }
+
+    #[test]
+    fn bad_contracts_are_coded_errors() {
+        let cases = [
+            (ACME.replace("customer =", "custmer ="), "unknown_key"),
+            (
+                ACME.replace(
+                    "calendar = \"business\", pausable",
+                    "calendar = \"busines\", pausable",
+                ),
+                "unknown_calendar",
+            ),
+            (
+                ACME.replace("resolution = { none = \"best effort\" }", ""),
+                "missing_target",
+            ),
+            (ACME.replace("\"2bd\"", "\"2 days\""), "invalid_duration"),
+            (
+                ACME.replace(
+                    "timezone = \"America/New_York\"\n        fee",
+                    "timezone = \"Mars/Base\"\n        fee",
+                ),
+                "unknown_time_zone",
+            ),
+            (
+                ACME.replace("warn_at = [\"75%\"]", "on_reopen = \"sometimes\""),
+                "invalid_value",
+            ),
+            (ACME.replace("\"12500.00\"", "12500.0"), "invalid_value"),
+            (
+                ACME.replace("priority = \"*\"", "priority = \"P9\""),
+                "unknown_priority",
+            ),
+            (ACME.replace("currency = \"USD\"", ""), "missing_field"),
+            (
+                ACME.replace(
+                    "within = \"15m\", calendar = \"24x7\"",
+                    "within = \"1bd\", calendar = \"24x7\"",
+                ),
+                "invalid_duration",
+            ),
+        ];
+        for (text, code) in cases {
+            let err = Contract::from_toml(&text).unwrap_err();
+            assert_eq!(err.code(), code, "{err}");
+        }
+    }
+
+    #[test]
+    fn messages_say_where() {
+        let err = Contract::from_toml(&ACME.replace("resolution = { none = \"best effort\" }", ""))
+            .unwrap_err();
+        assert!(err.message().contains("targets.P4.resolution"), "{err}");
+        let err = Contract::from_toml(&ACME.replace(
+            "calendar = \"business\", pausable",
+            "calendar = \"busines\", pausable",
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("\"busines\"") && err.message().contains("contract \"acme\""),
+            "{err}"
+        );
+    }
+}

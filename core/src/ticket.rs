@@ -1,0 +1,973 @@
+//! One ticket: the fold of its events into clocks, and the measurement of those clocks
+//! as of an instant (SPEC §6–§7).
+//!
+//! The fold is pure and fallible: [`TicketHistory::apply`] takes events in apply order
+//! and records, per clock, the periods in which it was active and the priority changes
+//! that reached it. Measuring is separate ([`TicketHistory::measure`]), because the
+//! priority policy `recalculate` re-measures the same periods under another calendar and
+//! target, and because an evaluation `as_of` an instant closes open periods there.
+
+use std::sync::Arc;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::contract::{Contract, Metric, OnPriorityChange, OnReopen, Target};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{Event, EventKind};
+use crate::time::{Duration, Instant};
+use crate::Calendar;
+
+/// The end of a period that has not ended.
+const OPEN: i64 = i64::MAX;
+
+/// Where a ticket is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketState {
+    /// Opened or reopened, not resolved.
+    Open,
+    /// Resolved (may still be reopened).
+    Resolved,
+    /// Closed: final.
+    Closed,
+    /// Cancelled: never measured.
+    Cancelled,
+}
+
+/// The state of one measurement (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasurementState {
+    /// The clock is running and the target has not been exceeded.
+    Running,
+    /// The clock is paused and the target has not been exceeded.
+    Paused,
+    /// Stopped within the target.
+    Met,
+    /// The used time exceeded the target (decided at the breach instant, even while running).
+    Breached,
+    /// The ticket was cancelled: never counted.
+    Cancelled,
+    /// The ticket was excluded by agreement: shown, not counted.
+    Excluded,
+}
+
+/// One clock of one ticket: response, or one cycle of resolution.
+#[derive(Debug, Clone)]
+struct Clock {
+    metric: Metric,
+    cycle: u32,
+    started_at: i64,
+    /// The priority in force when the clock started.
+    base_priority: String,
+    /// Periods in which the clock was active (before pauses); the last may be open.
+    active: Vec<(i64, i64)>,
+    /// Priority changes that reached the clock while it was live, in order.
+    changes: Vec<(i64, String)>,
+    /// Changes made while the clock was stopped but could still resume (reopen policy
+    /// `resume`): they apply only if it does.
+    pending: Vec<(i64, String)>,
+    first_stop: Option<i64>,
+    last_stop: Option<i64>,
+}
+
+impl Clock {
+    fn new(metric: Metric, cycle: u32, at: i64, priority: &str) -> Clock {
+        Clock {
+            metric,
+            cycle,
+            started_at: at,
+            base_priority: priority.to_string(),
+            active: vec![(at, OPEN)],
+            changes: Vec::new(),
+            pending: Vec::new(),
+            first_stop: None,
+            last_stop: None,
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.active.last().is_some_and(|p| p.1 == OPEN)
+    }
+
+    fn stop(&mut self, at: i64) {
+        if let Some(last) = self.active.last_mut() {
+            if last.1 == OPEN {
+                last.1 = at;
+                self.first_stop.get_or_insert(at);
+                self.last_stop = Some(at);
+            }
+        }
+    }
+
+    fn resume(&mut self, at: i64) {
+        if !self.is_running() {
+            self.active.push((at, OPEN));
+            self.last_stop = None;
+            self.changes.append(&mut self.pending);
+        }
+    }
+}
+
+/// A ticket's folded history.
+#[derive(Debug, Clone)]
+pub(crate) struct TicketHistory {
+    pub(crate) ticket: String,
+    pub(crate) contract: Arc<Contract>,
+    opened_priority: String,
+    priority: String,
+    party: Option<String>,
+    state: TicketState,
+    status: Option<String>,
+    /// Periods in a pause status; the last may be open.
+    pauses: Vec<(i64, i64)>,
+    /// The status that started each pause period.
+    pause_reasons: Vec<String>,
+    reopens: u32,
+    excluded: Option<String>,
+    cancelled: Option<Option<String>>,
+    response: Clock,
+    resolution: Vec<Clock>,
+    priority_changes: Vec<PriorityChange>,
+    flags: Vec<&'static str>,
+}
+
+/// A priority change, as shown in `explain`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorityChange {
+    /// When.
+    pub at: Instant,
+    /// The priority before.
+    pub from: String,
+    /// The priority after.
+    pub to: String,
+    /// The policy that decides what it does to the clocks.
+    pub policy: OnPriorityChange,
+}
+
+/// Describes an event for error messages: `event "e18" for ticket "INC-42" (line 318)`.
+pub(crate) fn describe(event: &Event, line: Option<u32>) -> String {
+    match line {
+        Some(line) => format!(
+            "event {:?} for ticket {:?} (line {line})",
+            event.id, event.ticket
+        ),
+        None => format!("event {:?} for ticket {:?}", event.id, event.ticket),
+    }
+}
+
+impl TicketHistory {
+    /// Starts a history from an `opened` event whose contract was already resolved.
+    pub(crate) fn open(
+        event: &Event,
+        line: Option<u32>,
+        contract: Arc<Contract>,
+    ) -> Result<TicketHistory> {
+        let EventKind::Opened {
+            priority, party, ..
+        } = &event.kind
+        else {
+            return Err(Error::new(
+                ErrorKind::EventBeforeOpened,
+                format!(
+                    "{}: {:?} before the ticket was opened (expected \"opened\" first)",
+                    describe(event, line),
+                    event.kind.name()
+                ),
+            ));
+        };
+        if !contract.has_priority(priority) {
+            return Err(unknown_priority(event, line, priority, &contract));
+        }
+        let at = event.at.as_millis();
+        Ok(TicketHistory {
+            ticket: event.ticket.clone(),
+            opened_priority: priority.clone(),
+            priority: priority.clone(),
+            party: party.clone(),
+            state: TicketState::Open,
+            status: None,
+            pauses: Vec::new(),
+            pause_reasons: Vec::new(),
+            reopens: 0,
+            excluded: None,
+            cancelled: None,
+            response: Clock::new(Metric::Response, 1, at, priority),
+            resolution: vec![Clock::new(Metric::Resolution, 1, at, priority)],
+            priority_changes: Vec::new(),
+            flags: Vec::new(),
+            contract,
+        })
+    }
+
+    /// Marks the ticket as having had events rejected (lenient mode).
+    pub(crate) fn flag(&mut self, flag: &'static str) {
+        if !self.flags.contains(&flag) {
+            self.flags.push(flag);
+        }
+    }
+
+    /// Applies the next event in apply order. On error the history is unchanged.
+    pub(crate) fn apply(&mut self, event: &Event, line: Option<u32>) -> Result<()> {
+        let at = event.at.as_millis();
+        let fail = |kind: ErrorKind, what: String| {
+            Err(Error::new(
+                kind,
+                format!("{}: {what}", describe(event, line)),
+            ))
+        };
+        match self.state {
+            TicketState::Closed => {
+                return fail(
+                    ErrorKind::EventAfterClosed,
+                    format!("{:?} after the ticket was closed", event.kind.name()),
+                )
+            }
+            TicketState::Cancelled => {
+                return fail(
+                    ErrorKind::EventAfterCancelled,
+                    format!("{:?} after the ticket was cancelled", event.kind.name()),
+                )
+            }
+            TicketState::Open | TicketState::Resolved => {}
+        }
+        match &event.kind {
+            EventKind::Opened { .. } => {
+                return fail(
+                    ErrorKind::AlreadyOpened,
+                    "second \"opened\" for a ticket that is already open".into(),
+                )
+            }
+            EventKind::Responded { .. } => {
+                if self.response.is_running() {
+                    self.response.stop(at);
+                }
+            }
+            EventKind::Status { status } => {
+                let pausing = self.contract.is_pause_status(status);
+                let paused = self.pauses.last().is_some_and(|p| p.1 == OPEN);
+                if pausing && !paused {
+                    self.pauses.push((at, OPEN));
+                    self.pause_reasons.push(status.clone());
+                } else if !pausing && paused {
+                    if let Some(last) = self.pauses.last_mut() {
+                        last.1 = at;
+                    }
+                }
+                self.status = Some(status.clone());
+            }
+            EventKind::Priority { priority } => {
+                if !self.contract.has_priority(priority) {
+                    return Err(unknown_priority(event, line, priority, &self.contract));
+                }
+                if *priority != self.priority {
+                    self.change_priority(at, priority);
+                }
+            }
+            EventKind::Assigned { party, .. } => self.party = Some(party.clone()),
+            EventKind::Resolved => {
+                if self.state == TicketState::Resolved {
+                    let since = self
+                        .resolution
+                        .last()
+                        .and_then(|c| c.last_stop)
+                        .map(Instant::from_millis_unchecked);
+                    let since = since.map(|t| format!(" at {t}")).unwrap_or_default();
+                    return fail(
+                        ErrorKind::AlreadyResolved,
+                        format!("\"resolved\" while already resolved{since}"),
+                    );
+                }
+                self.state = TicketState::Resolved;
+                self.response.stop(at);
+                if let Some(clock) = self.resolution.last_mut() {
+                    clock.stop(at);
+                }
+            }
+            EventKind::Reopened => {
+                if self.state == TicketState::Open {
+                    return fail(
+                        ErrorKind::ReopenedWhileOpen,
+                        "\"reopened\" while the ticket is open (expected \"resolved\" first)"
+                            .into(),
+                    );
+                }
+                self.state = TicketState::Open;
+                self.reopens += 1;
+                match self.contract.on_reopen() {
+                    OnReopen::Resume => {
+                        if let Some(clock) = self.resolution.last_mut() {
+                            clock.resume(at);
+                        }
+                    }
+                    OnReopen::NewCycle => {
+                        let cycle = self.resolution.len() as u32 + 1;
+                        let priority = self.clock_priority().to_string();
+                        self.resolution
+                            .push(Clock::new(Metric::Resolution, cycle, at, &priority));
+                    }
+                    OnReopen::Ignore => {}
+                }
+            }
+            EventKind::Closed => {
+                if self.state == TicketState::Open {
+                    // Closing an open ticket resolves it at the same instant.
+                    self.flag("closed_without_resolution");
+                    self.response.stop(at);
+                    if let Some(clock) = self.resolution.last_mut() {
+                        clock.stop(at);
+                    }
+                }
+                self.state = TicketState::Closed;
+                self.end_pending();
+            }
+            EventKind::Cancelled { reason } => {
+                self.response.stop(at);
+                if let Some(clock) = self.resolution.last_mut() {
+                    clock.stop(at);
+                }
+                self.state = TicketState::Cancelled;
+                self.cancelled = Some(reason.clone());
+                self.end_pending();
+            }
+            EventKind::Excluded { reason } => self.excluded = Some(reason.clone()),
+        }
+        Ok(())
+    }
+
+    /// The priority a new clock starts under: the current one, or the opening one under `keep`.
+    fn clock_priority(&self) -> &str {
+        match self.contract.on_priority_change() {
+            OnPriorityChange::Keep => &self.opened_priority,
+            _ => &self.priority,
+        }
+    }
+
+    fn change_priority(&mut self, at: i64, priority: &str) {
+        let policy = self.contract.on_priority_change();
+        self.priority_changes.push(PriorityChange {
+            at: Instant::from_millis_unchecked(at),
+            from: std::mem::replace(&mut self.priority, priority.to_string()),
+            to: priority.to_string(),
+            policy,
+        });
+        if policy == OnPriorityChange::Keep {
+            return;
+        }
+        // A change acts on clocks running or paused at that instant, never on a stopped one.
+        if self.response.is_running() {
+            self.response.changes.push((at, priority.to_string()));
+        }
+        let resumable = self.contract.on_reopen() == OnReopen::Resume;
+        if let Some(clock) = self.resolution.last_mut() {
+            if clock.is_running() {
+                clock.changes.push((at, priority.to_string()));
+            } else if resumable {
+                clock.pending.push((at, priority.to_string()));
+            }
+        }
+    }
+
+    fn end_pending(&mut self) {
+        for clock in &mut self.resolution {
+            clock.pending.clear();
+        }
+    }
+
+    /// Measures every clock as of `as_of` (which must not precede the last applied event).
+    pub(crate) fn measure(&self, as_of: Instant) -> Result<TicketResult> {
+        let end = as_of.as_millis();
+        let mut metrics = Vec::with_capacity(1 + self.resolution.len());
+        for clock in std::iter::once(&self.response).chain(&self.resolution) {
+            if let Some(m) = self.measure_clock(clock, end)? {
+                metrics.push(m.result);
+            }
+        }
+        Ok(TicketResult {
+            ticket: self.ticket.clone(),
+            contract: self.contract.id().to_string(),
+            priority: self.priority.clone(),
+            opened_priority: self.opened_priority.clone(),
+            party: self.party.clone(),
+            state: self.state,
+            status: self.status.clone(),
+            reopens: self.reopens,
+            flags: self.flags.iter().map(|f| f.to_string()).collect(),
+            excluded_reason: self.excluded.clone(),
+            cancelled_reason: self.cancelled.clone().flatten(),
+            metrics,
+        })
+    }
+
+    /// The timeline of every clock as of `as_of`: segments whose sums reproduce the numbers.
+    pub(crate) fn explain(&self, as_of: Instant) -> Result<Explanation> {
+        let end = as_of.as_millis();
+        let mut clocks = Vec::new();
+        for clock in std::iter::once(&self.response).chain(&self.resolution) {
+            if let Some(m) = self.measure_clock(clock, end)? {
+                let segments = self.segments(clock, &m, end)?;
+                clocks.push(ClockTimeline {
+                    result: m.result,
+                    segments,
+                });
+            }
+        }
+        Ok(Explanation {
+            ticket: self.ticket.clone(),
+            contract: self.contract.id().to_string(),
+            as_of,
+            priority_changes: self.priority_changes.clone(),
+            clocks,
+        })
+    }
+
+    /// Measures one clock: splits it into priority regimes, applies the policy and sticky
+    /// breaches, and fills every field of SPEC §7.
+    fn measure_clock<'a>(&'a self, clock: &'a Clock, end: i64) -> Result<Option<Measured<'a>>> {
+        let policy = self.contract.on_priority_change();
+        let changes: &[(i64, String)] = if policy == OnPriorityChange::Keep {
+            &[]
+        } else {
+            &clock.changes
+        };
+        let base = if policy == OnPriorityChange::Keep && clock.cycle == 1 {
+            &self.opened_priority
+        } else {
+            &clock.base_priority
+        };
+        // Regime i runs from its change instant to the next change.
+        let mut regimes: Vec<(i64, &str)> = Vec::with_capacity(1 + changes.len());
+        regimes.push((clock.started_at, base));
+        for (at, p) in changes {
+            if *at <= end {
+                regimes.push((*at, p));
+            }
+        }
+        let mut sticky: Option<(i64, usize)> = None;
+        for i in 0..regimes.len() - 1 {
+            let (from, priority) = regimes[i];
+            let until = regimes[i + 1].0;
+            let Some(target) = self.contract.target(priority, clock.metric) else {
+                continue;
+            };
+            let start = if policy == OnPriorityChange::Restart {
+                from
+            } else {
+                clock.started_at
+            };
+            let regime = Regime::new(self, clock, priority, target, start, until)?;
+            if regime.used > regime.target_ms {
+                if let Some(breach) = regime.reach(regime.target_ms)? {
+                    if sticky.is_none_or(|(b, _)| breach < b) {
+                        sticky = Some((breach, i));
+                    }
+                }
+            }
+        }
+        let (last_from, last_priority) = regimes[regimes.len() - 1];
+        let start = if policy == OnPriorityChange::Restart {
+            last_from
+        } else {
+            clock.started_at
+        };
+        let regime = match self.contract.target(last_priority, clock.metric) {
+            Some(target) => Regime::new(self, clock, last_priority, target, start, end)?,
+            None => match sticky {
+                // The final priority does not measure this metric, but an earlier one was
+                // already breached: a breach stays a breach.
+                Some((_, i)) => {
+                    let (from, priority) = regimes[i];
+                    let until = regimes[i + 1].0;
+                    let start = if policy == OnPriorityChange::Restart {
+                        from
+                    } else {
+                        clock.started_at
+                    };
+                    let target = self
+                        .contract
+                        .target(priority, clock.metric)
+                        .ok_or_else(|| {
+                            Error::new(
+                                ErrorKind::MissingTarget,
+                                format!(
+                                    "ticket {:?}: lost the target of a sticky breach",
+                                    self.ticket
+                                ),
+                            )
+                        })?;
+                    Regime::new(self, clock, priority, target, start, until)?
+                }
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(self.result(
+            clock,
+            regime,
+            sticky.map(|(b, _)| b),
+            end,
+        )?))
+    }
+
+    fn result<'a>(
+        &'a self,
+        clock: &Clock,
+        regime: Regime<'a>,
+        sticky: Option<i64>,
+        end: i64,
+    ) -> Result<Measured<'a>> {
+        let cal = &regime.target.calendar;
+        let stop = clock.last_stop.filter(|s| *s <= end);
+        let measured_to = stop.unwrap_or(end);
+        let own_breach = if regime.used > regime.target_ms {
+            regime.reach(regime.target_ms)?
+        } else {
+            None
+        };
+        let breached_at = match (sticky, own_breach) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let paused_now = stop.is_none()
+            && regime.target.pausable
+            && self
+                .pauses
+                .last()
+                .is_some_and(|p| p.0 <= end && (p.1 == OPEN || p.1 > end));
+        let state = if self.cancelled.is_some() {
+            MeasurementState::Cancelled
+        } else if self.excluded.is_some() {
+            MeasurementState::Excluded
+        } else if breached_at.is_some() {
+            MeasurementState::Breached
+        } else if stop.is_some() {
+            MeasurementState::Met
+        } else if paused_now {
+            MeasurementState::Paused
+        } else {
+            MeasurementState::Running
+        };
+        let remaining = regime.target_ms - regime.used;
+        let due_at = if regime.used >= regime.target_ms {
+            regime.reach(regime.target_ms)?
+        } else if let Some(stop) = stop {
+            Some(
+                cal.add_working_time(
+                    Instant::from_millis_unchecked(stop),
+                    Duration::from_millis(remaining),
+                )?
+                .as_millis(),
+            )
+        } else if paused_now {
+            None
+        } else {
+            Some(
+                cal.add_working_time(
+                    Instant::from_millis_unchecked(end),
+                    Duration::from_millis(remaining),
+                )?
+                .as_millis(),
+            )
+        };
+        let mut warned_at = Vec::new();
+        for p in self.contract.warn_at() {
+            let threshold = (Decimal::from(regime.target_ms) * p.fraction())
+                .floor()
+                .to_i64()
+                .unwrap_or(i64::MAX);
+            if regime.used >= threshold {
+                if let Some(t) = regime.reach(threshold)? {
+                    warned_at.push(Instant::from_millis_unchecked(t));
+                }
+            }
+        }
+        let wall: i64 = clock
+            .active
+            .iter()
+            .map(|&(s, e)| (e.min(measured_to) - s.max(regime.start)).max(0))
+            .sum();
+        let (first_stopped_at, first_elapsed_ms) = match clock.first_stop {
+            Some(first) if clock.active.len() > 1 && first <= end => (
+                Some(Instant::from_millis_unchecked(first)),
+                Some(Duration::from_millis(regime.used_until(first)?)),
+            ),
+            _ => (None, None),
+        };
+        let result = MetricResult {
+            metric: clock.metric,
+            cycle: clock.cycle,
+            state,
+            priority: regime.priority.to_string(),
+            target: regime.target.within.to_string(),
+            target_ms: Duration::from_millis(regime.target_ms),
+            calendar: cal.name().to_string(),
+            started_at: Instant::from_millis_unchecked(regime.start),
+            stopped_at: stop.map(Instant::from_millis_unchecked),
+            due_at: due_at.map(Instant::from_millis_unchecked),
+            elapsed_ms: Duration::from_millis(regime.used),
+            paused_ms: Duration::from_millis(regime.paused),
+            wall_ms: Duration::from_millis(wall),
+            remaining_ms: Duration::from_millis(remaining),
+            breached_at: breached_at.map(Instant::from_millis_unchecked),
+            warned_at,
+            first_stopped_at,
+            first_elapsed_ms,
+        };
+        Ok(Measured { result, regime })
+    }
+
+    /// Splits the measured span of a clock into running, closed-hours, paused and resolved
+    /// segments.
+    fn segments(&self, clock: &Clock, m: &Measured<'_>, end: i64) -> Result<Vec<Segment>> {
+        let cal = &m.regime.target.calendar;
+        let start = m.regime.start;
+        let stop = clock.last_stop.filter(|s| *s <= end).unwrap_or(end);
+        let mut out = Vec::new();
+        let mut cursor = start;
+        for &(s, e) in &clock.active {
+            let (s, e) = (s.max(start), e.min(stop));
+            if s >= e {
+                continue;
+            }
+            if s > cursor {
+                out.push(Segment::new(
+                    cursor,
+                    s,
+                    SegmentKind::Resolved,
+                    "resolved".into(),
+                    0,
+                ));
+            }
+            let mut t = s;
+            if m.regime.target.pausable {
+                for (&(ps, pe), status) in self.pauses.iter().zip(&self.pause_reasons) {
+                    let (ps, pe) = (ps.max(s), pe.min(e));
+                    if ps >= pe {
+                        continue;
+                    }
+                    if ps > t {
+                        split_by_calendar(cal, t, ps, &mut out)?;
+                    }
+                    let w = wt(cal, ps, pe)?;
+                    out.push(Segment::new(
+                        ps,
+                        pe,
+                        SegmentKind::Paused,
+                        format!("status {status:?}"),
+                        w,
+                    ));
+                    t = pe;
+                }
+            }
+            if t < e {
+                split_by_calendar(cal, t, e, &mut out)?;
+            }
+            cursor = e;
+        }
+        Ok(out)
+    }
+}
+
+/// One priority regime of a clock, measured.
+#[derive(Debug)]
+struct Regime<'a> {
+    priority: &'a str,
+    target: &'a Target,
+    start: i64,
+    target_ms: i64,
+    /// Running periods: active, from `start`, up to the regime's end, minus pauses.
+    running: Vec<(i64, i64)>,
+    used: i64,
+    paused: i64,
+}
+
+impl<'a> Regime<'a> {
+    fn new(
+        history: &TicketHistory,
+        clock: &Clock,
+        priority: &'a str,
+        target: &'a Target,
+        start: i64,
+        until: i64,
+    ) -> Result<Regime<'a>> {
+        let cal = &target.calendar;
+        let target_ms = cal
+            .target_working_time(Instant::from_millis_unchecked(start), target.within)?
+            .as_millis();
+        let mut running = Vec::with_capacity(clock.active.len() + 2);
+        let mut paused = 0;
+        for &(s, e) in &clock.active {
+            let (s, e) = (s.max(start), e.min(until));
+            if s >= e {
+                continue;
+            }
+            if target.pausable && !history.pauses.is_empty() {
+                let mut t = s;
+                for (ps, pe) in clip(&history.pauses, s, e) {
+                    if ps > t {
+                        running.push((t, ps));
+                    }
+                    paused += wt(cal, ps, pe)?;
+                    t = pe;
+                }
+                if t < e {
+                    running.push((t, e));
+                }
+            } else {
+                running.push((s, e));
+            }
+        }
+        let mut used = 0;
+        for &(s, e) in &running {
+            used += wt(cal, s, e)?;
+        }
+        Ok(Regime {
+            priority,
+            target,
+            start,
+            target_ms,
+            running,
+            used,
+            paused,
+        })
+    }
+
+    /// The earliest instant at which the used time reached `amount`, if it did.
+    fn reach(&self, amount: i64) -> Result<Option<i64>> {
+        let cal = &self.target.calendar;
+        let mut acc = 0;
+        for &(s, e) in &self.running {
+            let w = wt(cal, s, e)?;
+            if acc + w >= amount {
+                let t = cal.add_working_time(
+                    Instant::from_millis_unchecked(s),
+                    Duration::from_millis(amount - acc),
+                )?;
+                return Ok(Some(t.as_millis()));
+            }
+            acc += w;
+        }
+        Ok(None)
+    }
+
+    /// Used time up to `t`.
+    fn used_until(&self, t: i64) -> Result<i64> {
+        let mut acc = 0;
+        for &(s, e) in &self.running {
+            if s >= t {
+                break;
+            }
+            acc += wt(&self.target.calendar, s, e.min(t))?;
+        }
+        Ok(acc)
+    }
+}
+
+struct Measured<'a> {
+    result: MetricResult,
+    regime: Regime<'a>,
+}
+
+fn wt(cal: &Calendar, s: i64, e: i64) -> Result<i64> {
+    Ok(cal
+        .working_time(
+            Instant::from_millis_unchecked(s),
+            Instant::from_millis_unchecked(e),
+        )?
+        .as_millis())
+}
+
+/// The parts of `periods` inside `[s, e)`, open ends closed at `e`.
+fn clip(periods: &[(i64, i64)], s: i64, e: i64) -> Vec<(i64, i64)> {
+    periods
+        .iter()
+        .filter_map(|&(ps, pe)| {
+            let (a, b) = (ps.max(s), pe.min(e));
+            (a < b).then_some((a, b))
+        })
+        .collect()
+}
+
+/// Pushes `[s, e)` as alternating running and closed-hours segments of `cal`.
+fn split_by_calendar(cal: &Calendar, s: i64, e: i64, out: &mut Vec<Segment>) -> Result<()> {
+    let mut t = s;
+    while t < e {
+        let at = Instant::from_millis_unchecked(t);
+        let working = cal.is_working(at)?;
+        let next = cal.next_change(at)?.map_or(e, |n| n.as_millis().min(e));
+        let (kind, reason, w) = if working {
+            (SegmentKind::Running, String::new(), next - t)
+        } else {
+            (
+                SegmentKind::ClosedHours,
+                format!("outside calendar {:?}", cal.name()),
+                0,
+            )
+        };
+        out.push(Segment::new(t, next, kind, reason, w));
+        t = next;
+    }
+    Ok(())
+}
+
+fn unknown_priority(
+    event: &Event,
+    line: Option<u32>,
+    priority: &str,
+    contract: &Contract,
+) -> Error {
+    let known: Vec<&str> = contract.priorities().collect();
+    Error::new(
+        ErrorKind::UnknownPriority,
+        format!(
+            "{}: unknown priority {priority:?} for contract {:?} (expected one of {known:?})",
+            describe(event, line),
+            contract.id()
+        ),
+    )
+}
+
+/// The result of one clock (SPEC §7). Durations serialize as integer milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricResult {
+    /// `response` or `resolution`.
+    pub metric: Metric,
+    /// 1, or the cycle number under the reopen policy `new_cycle`.
+    pub cycle: u32,
+    /// See [`MeasurementState`].
+    pub state: MeasurementState,
+    /// The priority whose target is applied.
+    pub priority: String,
+    /// The target as written (`"4h"`, `"2bd"`).
+    pub target: String,
+    /// The target in working milliseconds (for `Nbd`, fixed when the clock started).
+    pub target_ms: Duration,
+    /// The calendar whose working time counts.
+    pub calendar: String,
+    /// When the clock started (for `restart`, the last restart).
+    pub started_at: Instant,
+    /// When it stopped, if it has.
+    pub stopped_at: Option<Instant>,
+    /// The deadline: the breach instant if the target was exceeded, else where the
+    /// remaining time runs out from the stop or the as-of instant; absent while paused.
+    pub due_at: Option<Instant>,
+    /// Working time used.
+    pub elapsed_ms: Duration,
+    /// Working time that passed while the clock was paused.
+    pub paused_ms: Duration,
+    /// Wall time during which the clock was active (running or paused, not resolved).
+    pub wall_ms: Duration,
+    /// Target minus elapsed; negative when over.
+    pub remaining_ms: Duration,
+    /// The earliest instant at which the used time reached the target, if breached.
+    pub breached_at: Option<Instant>,
+    /// The instants at which each `warn_at` threshold was reached.
+    pub warned_at: Vec<Instant>,
+    /// Under reopen policy `resume`, after a reopen: when the clock first stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_stopped_at: Option<Instant>,
+    /// Under reopen policy `resume`, after a reopen: the working time used at the first stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_elapsed_ms: Option<Duration>,
+}
+
+/// The result of one ticket (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketResult {
+    /// The ticket id.
+    pub ticket: String,
+    /// The contract id.
+    pub contract: String,
+    /// The current priority.
+    pub priority: String,
+    /// The opening priority.
+    pub opened_priority: String,
+    /// The party holding the ticket.
+    pub party: Option<String>,
+    /// Where the ticket is in its life.
+    pub state: TicketState,
+    /// The last status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// How many times it was reopened.
+    pub reopens: u32,
+    /// Flags: `rejected_events`, `closed_without_resolution`.
+    pub flags: Vec<String>,
+    /// Why it is excluded, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_reason: Option<String>,
+    /// Why it was cancelled, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelled_reason: Option<String>,
+    /// One entry per measured clock.
+    pub metrics: Vec<MetricResult>,
+}
+
+/// The kind of an explain segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SegmentKind {
+    /// The clock ran in working time.
+    Running,
+    /// The clock ran, but the calendar was closed.
+    ClosedHours,
+    /// The clock was paused by a pause status.
+    Paused,
+    /// The ticket was resolved (between a resolution and a reopen).
+    Resolved,
+}
+
+/// One segment of an explain timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    /// Start (inclusive).
+    pub from: Instant,
+    /// End (exclusive).
+    pub to: Instant,
+    /// What the clock did.
+    pub kind: SegmentKind,
+    /// Why, in words.
+    pub reason: String,
+    /// Working time in the segment on the target's calendar: counted for `running`,
+    /// not counted for `paused` (it is the paused time), zero otherwise.
+    pub working_ms: Duration,
+}
+
+impl Segment {
+    fn new(from: i64, to: i64, kind: SegmentKind, reason: String, working_ms: i64) -> Segment {
+        Segment {
+            from: Instant::from_millis_unchecked(from),
+            to: Instant::from_millis_unchecked(to),
+            kind,
+            reason,
+            working_ms: Duration::from_millis(working_ms),
+        }
+    }
+}
+
+/// The timeline of one clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockTimeline {
+    /// The clock's numbers.
+    #[serde(flatten)]
+    pub result: MetricResult,
+    /// Its segments in order: running `working_ms` sum to `elapsed_ms`, paused ones to
+    /// `paused_ms`, and running, closed-hours and paused lengths sum to `wall_ms`.
+    pub segments: Vec<Segment>,
+}
+
+/// `explain(ticket)`: the timeline behind every number of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The ticket id.
+    pub ticket: String,
+    /// The contract id.
+    pub contract: String,
+    /// The instant the timeline is measured to.
+    pub as_of: Instant,
+    /// Every priority change, with the policy that applied.
+    pub priority_changes: Vec<PriorityChange>,
+    /// One timeline per clock.
+    pub clocks: Vec<ClockTimeline>,
+}
