@@ -276,17 +276,22 @@ impl Ledger {
                 Ok(event) => {
                     self.ingest_event(event, Some(line.line))?;
                 }
-                Err(err) => {
+                Err(err) if self.mode == Mode::Strict => {
                     self.events += 1;
-                    if self.mode == Mode::Strict {
-                        return Err(err);
-                    }
-                    self.ingest_rejections
-                        .push(Rejection::new(&err, Some(line.line), None));
+                    return Err(err);
                 }
+                Err(err) => self.reject_unreadable(&err, line.line),
             }
         }
         Ok(())
+    }
+
+    /// Records a line that could not be read as an event (lenient mode): it counts as
+    /// read and is listed in the evaluation's `rejected`.
+    pub fn reject_unreadable(&mut self, err: &Error, line: u32) {
+        self.events += 1;
+        self.ingest_rejections
+            .push(Rejection::new(err, Some(line), None));
     }
 
     /// Number of distinct tickets seen.

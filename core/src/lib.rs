@@ -31,6 +31,7 @@ pub mod contract;
 mod error;
 pub mod event;
 pub mod ledger;
+pub mod synth;
 pub mod ticket;
 mod time;
 
