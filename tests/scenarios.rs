@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use slaledger::{Contract, ContractSpec, Instant, Ledger, Mode};
+use slaledger::{Contract, ContractSpec, Instant, Ledger, Mode, Period};
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +32,19 @@ struct Scenario {
     expect_stats: Option<toml::Table>,
     #[serde(default)]
     explain: Vec<ExplainCheck>,
+    /// The reporting period for `expect_report` and `expect_credits`: `"YYYY-MM"` in the
+    /// contract's zone, or `{ from = "...", to = "..." }`.
+    #[serde(default)]
+    period: Option<toml::Value>,
+    /// The contract the report and statement are for (default: the first one).
+    #[serde(default)]
+    report_contract: Option<String>,
+    /// Report rows, matched by `priority` (`"*"` for the total) and `metric`.
+    #[serde(default)]
+    expect_report: Vec<toml::Table>,
+    /// Statement fields; its `lines` are matched in order, by the fields given.
+    #[serde(default)]
+    expect_credits: Option<toml::Table>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -206,7 +219,113 @@ fn run(path: &Path) -> Vec<String> {
     for check in &scenario.explain {
         check_explain(&ledger, check, as_of, &mut failures);
     }
+    if let Some(period) = &scenario.period {
+        check_report_and_credits(&ledger, &scenario, period, as_of, &mut failures);
+    }
     failures
+}
+
+fn check_report_and_credits(
+    ledger: &Ledger,
+    scenario: &Scenario,
+    period: &toml::Value,
+    as_of: Instant,
+    failures: &mut Vec<String>,
+) {
+    let contract_id = scenario
+        .report_contract
+        .clone()
+        .unwrap_or_else(|| scenario.contracts[0].id.clone());
+    let contract = ledger
+        .contract(&contract_id)
+        .expect("the report contract is loaded");
+    let period = match period {
+        toml::Value::String(month) => {
+            Period::parse_month(month, contract.timezone()).expect("valid month")
+        }
+        toml::Value::Table(t) => {
+            let at = |k: &str| {
+                Instant::parse(t.get(k).and_then(|v| v.as_str()).expect("period from/to"))
+                    .expect("valid instant")
+            };
+            Period::new(at("from"), at("to")).expect("valid period")
+        }
+        other => panic!("period must be a month or a table, got {other}"),
+    };
+    let report = match ledger.report(&contract_id, period, Some(as_of)) {
+        Ok(r) => serde_json::to_value(&r).expect("serializable"),
+        Err(e) => return failures.push(format!("report: {e}")),
+    };
+    let rows = report["rows"].as_array().cloned().unwrap_or_default();
+    for expected in &scenario.expect_report {
+        let priority = expected
+            .get("priority")
+            .and_then(|v| v.as_str())
+            .expect("expect_report needs priority");
+        let metric = expected
+            .get("metric")
+            .and_then(|v| v.as_str())
+            .expect("expect_report needs metric");
+        let what = format!("report row {priority} {metric}");
+        match rows
+            .iter()
+            .find(|r| r["priority"] == json!(priority) && r["metric"] == json!(metric))
+        {
+            Some(row) => check_nested(expected, row, &["priority", "metric"], &what, failures),
+            None if expected.get("absent").and_then(|v| v.as_bool()) == Some(true) => {}
+            None => failures.push(format!("{what} is not in the report: {rows:#?}")),
+        }
+    }
+    if let Some(expected) = &scenario.expect_credits {
+        let statement = match ledger.credits(&contract_id, period, Some(as_of)) {
+            Ok(s) => serde_json::to_value(&s).expect("serializable"),
+            Err(e) => return failures.push(format!("credits: {e}")),
+        };
+        check_nested(expected, &statement, &["lines"], "credits", failures);
+        if let Some(lines) = expected.get("lines").and_then(|v| v.as_array()) {
+            let got = statement["lines"].as_array().cloned().unwrap_or_default();
+            if got.len() != lines.len() {
+                failures.push(format!(
+                    "credits: expected {} lines, got {}: {got:#?}",
+                    lines.len(),
+                    got.len()
+                ));
+            }
+            for (i, (want, got)) in lines.iter().zip(&got).enumerate() {
+                if let Some(want) = want.as_table() {
+                    check_nested(want, got, &[], &format!("credits line {i}"), failures);
+                }
+            }
+        }
+    }
+}
+
+/// Like `check_fields`, but a table value is checked key by key (for `basis`, `period`,
+/// `working_time`).
+fn check_nested(
+    expected: &toml::Table,
+    actual: &Value,
+    skip: &[&str],
+    what: &str,
+    failures: &mut Vec<String>,
+) {
+    for (key, want) in expected {
+        if skip.contains(&key.as_str()) || key == "absent" {
+            continue;
+        }
+        match want {
+            toml::Value::Table(inner) => {
+                check_nested(inner, &actual[key], &[], &format!("{what}.{key}"), failures)
+            }
+            _ => check_fields(
+                &toml::Table::from_iter([(key.clone(), want.clone())]),
+                actual,
+                &[],
+                what,
+                failures,
+            ),
+        }
+    }
 }
 
 /// The explain timeline must reproduce every number: running working time sums to

@@ -12,7 +12,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use slaledger::calendar::Calendars;
 use slaledger::synth::{self, SynthConfig};
-use slaledger::{Contract, Error, ErrorKind, Evaluation, Instant, Ledger, Mode, TargetDuration};
+use slaledger::{
+    Contract, CreditStatement, Error, ErrorKind, Evaluation, Instant, Ledger, Mode, Period, Report,
+    TargetDuration,
+};
 
 /// Exit code for bad input.
 const EXIT_INPUT: u8 = 1;
@@ -52,12 +55,46 @@ struct ReplayArgs {
     lenient: bool,
 }
 
+#[derive(clap::Args, Debug)]
+struct PeriodArgs {
+    /// A calendar month in each contract's zone, e.g. 2026-11.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
+    /// Start of a custom period (RFC 3339), with --to.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// End of a custom period (exclusive), with --from.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Only this contract id (default: every loaded contract).
+    #[arg(long = "for")]
+    contract_id: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Replay event logs and print per-ticket, per-metric results.
     Replay {
         #[command(flatten)]
         input: ReplayArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Compliance, MTTA and MTTR per priority for a period, per contract.
+    Report {
+        #[command(flatten)]
+        input: ReplayArgs,
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The service-credit statement for a period, per contract.
+    Credits {
+        #[command(flatten)]
+        input: ReplayArgs,
+        #[command(flatten)]
+        period: PeriodArgs,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -145,6 +182,46 @@ fn run(cli: Cli) -> slaledger::Result<()> {
             }
             report_rejections(&eval);
         }
+        Command::Report {
+            input,
+            period,
+            format,
+        } => {
+            let (ledger, as_of) = load(&input)?;
+            let mut reports = Vec::new();
+            for contract in selected(&ledger, &period)? {
+                let p = resolve_period(&period, contract)?;
+                reports.push(ledger.report(
+                    contract.id(),
+                    p,
+                    input.as_of.is_some().then_some(as_of),
+                )?);
+            }
+            match format {
+                Format::Json => write_json(&mut out, &reports)?,
+                Format::Table => print_reports(&mut out, &reports).map_err(io_error)?,
+            }
+        }
+        Command::Credits {
+            input,
+            period,
+            format,
+        } => {
+            let (ledger, as_of) = load(&input)?;
+            let mut statements = Vec::new();
+            for contract in selected(&ledger, &period)? {
+                let p = resolve_period(&period, contract)?;
+                statements.push(ledger.credits(
+                    contract.id(),
+                    p,
+                    input.as_of.is_some().then_some(as_of),
+                )?);
+            }
+            match format {
+                Format::Json => write_json(&mut out, &statements)?,
+                Format::Table => print_statements(&mut out, &statements).map_err(io_error)?,
+            }
+        }
         Command::Explain {
             ticket,
             input,
@@ -229,6 +306,118 @@ fn load(input: &ReplayArgs) -> slaledger::Result<(Ledger, Instant)> {
         None => latest,
     };
     Ok((ledger, as_of))
+}
+
+/// The contracts a report or statement is for.
+fn selected<'a>(ledger: &'a Ledger, args: &PeriodArgs) -> slaledger::Result<Vec<&'a Contract>> {
+    match &args.contract_id {
+        Some(id) => Ok(vec![ledger.contract(id)?]),
+        None => Ok(ledger.contracts().collect()),
+    }
+}
+
+fn resolve_period(args: &PeriodArgs, contract: &Contract) -> slaledger::Result<Period> {
+    match (&args.period, &args.from, &args.to) {
+        (Some(month), _, _) => Period::parse_month(month, contract.timezone()),
+        (None, Some(from), Some(to)) => Period::new(Instant::parse(from)?, Instant::parse(to)?),
+        _ => Err(Error::new(
+            ErrorKind::InvalidValue,
+            "give --period YYYY-MM, or --from and --to",
+        )),
+    }
+}
+
+fn print_reports(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
+    for report in reports {
+        writeln!(
+            out,
+            "contract {}: {} .. {} (as of {})",
+            report.contract, report.period.from, report.period.to, report.as_of
+        )?;
+        writeln!(
+            out,
+            "{:<5} {:<10} {:>8} {:>6} {:>8} {:>5} {:>8} {:>9} {:>11} {:>9} {:>9}",
+            "prio",
+            "metric",
+            "measured",
+            "met",
+            "breached",
+            "open",
+            "excluded",
+            "cancelled",
+            "compliance",
+            "median",
+            "p90"
+        )?;
+        for row in report.rows() {
+            let compliance = row
+                .compliance
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "-".into());
+            let (median, p90) = row
+                .working_time
+                .as_ref()
+                .map_or(("-".into(), "-".into()), |s| {
+                    (hours(s.median_ms), hours(s.p90_ms))
+                });
+            writeln!(
+                out,
+                "{:<5} {:<10} {:>8} {:>6} {:>8} {:>5} {:>8} {:>9} {:>11} {:>9} {:>9}",
+                row.priority,
+                row.metric.name(),
+                row.measured,
+                row.met,
+                row.breached,
+                row.open,
+                row.excluded,
+                row.cancelled,
+                compliance,
+                median,
+                p90
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn print_statements(out: &mut impl Write, statements: &[CreditStatement]) -> io::Result<()> {
+    for s in statements {
+        writeln!(
+            out,
+            "credit statement, contract {}: {} .. {}, fee {} {}",
+            s.contract, s.period.from, s.period.to, s.fee, s.currency
+        )?;
+        for line in &s.lines {
+            let basis = serde_json::to_string(&line.basis).unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<13} {:<3} {:<10} {:>12}  {basis}",
+                line.rule,
+                line.priority,
+                line.metric.name(),
+                line.amount.to_string()
+            )?;
+        }
+        writeln!(out, "  {:<28} {:>12}", "subtotal", s.subtotal.to_string())?;
+        if let Some(cap) = s.cap {
+            writeln!(
+                out,
+                "  {:<28} {:>12}{}",
+                "cap",
+                cap.to_string(),
+                if s.capped { "  (applied)" } else { "" }
+            )?;
+        }
+        writeln!(
+            out,
+            "  {:<28} {:>12} {}\n",
+            "total credit",
+            s.total.to_string(),
+            s.currency
+        )?;
+    }
+    Ok(())
 }
 
 fn report_rejections(eval: &Evaluation) {

@@ -18,8 +18,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::contract::Contract;
+use crate::credit::CreditStatement;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{read_jsonl, Event, EventKind};
+use crate::report::{Period, Report};
 use crate::ticket::{describe, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
 
@@ -325,6 +327,40 @@ impl Ledger {
             tickets,
             rejected,
             stats,
+        })
+    }
+
+    /// The report of `contract` for `period`, evaluated as of the period's end or the
+    /// earlier `as_of` (SPEC §8): later events never rewrite an issued report.
+    pub fn report(&self, contract: &str, period: Period, as_of: Option<Instant>) -> Result<Report> {
+        self.contract(contract)?;
+        let as_of = as_of.map_or(period.to, |t| t.min(period.to));
+        Ok(Report::from_evaluation(
+            contract,
+            period,
+            &self.evaluate(as_of)?,
+        ))
+    }
+
+    /// The credit statement of `contract` for `period` (SPEC §9), from its report.
+    pub fn credits(
+        &self,
+        contract: &str,
+        period: Period,
+        as_of: Option<Instant>,
+    ) -> Result<CreditStatement> {
+        let report = self.report(contract, period, as_of)?;
+        CreditStatement::compute(self.contract(contract)?, &report)
+    }
+
+    /// The loaded contract `id`.
+    pub fn contract(&self, id: &str) -> Result<&Contract> {
+        self.contracts.get(id).map(|c| c.as_ref()).ok_or_else(|| {
+            let known: Vec<&String> = self.contracts.keys().collect();
+            Error::new(
+                ErrorKind::UnknownContract,
+                format!("unknown contract {id:?} (loaded: {known:?})"),
+            )
         })
     }
 

@@ -28,17 +28,21 @@
 
 pub mod calendar;
 pub mod contract;
+pub mod credit;
 mod error;
 pub mod event;
 pub mod ledger;
+pub mod report;
 pub mod synth;
 pub mod ticket;
 mod time;
 
 pub use calendar::{Calendar, CalendarSpec, ExceptionSpec};
 pub use contract::{Contract, ContractSpec, Metric, OnPriorityChange, OnReopen};
+pub use credit::{CreditStatement, Money};
 pub use error::{Error, ErrorKind, Result};
 pub use event::{Event, EventKind};
 pub use ledger::{Evaluation, Ledger, Mode, Rejection};
+pub use report::{Period, Report};
 pub use ticket::{Explanation, MeasurementState, MetricResult, TicketResult};
 pub use time::{Duration, Instant, TargetDuration};

@@ -611,6 +611,7 @@ impl TicketHistory {
             remaining_ms: Duration::from_millis(remaining),
             breached_at: breached_at.map(Instant::from_millis_unchecked),
             warned_at,
+            decided_at: breached_at.or(stop).map(Instant::from_millis_unchecked),
             first_stopped_at,
             first_elapsed_ms,
         };
@@ -864,6 +865,10 @@ pub struct MetricResult {
     pub breached_at: Option<Instant>,
     /// The instants at which each `warn_at` threshold was reached.
     pub warned_at: Vec<Instant>,
+    /// When the outcome was decided: the breach instant if breached, else the stop if
+    /// met; absent while undecided. Reports count a measurement in the period holding
+    /// this instant. For cancelled and excluded tickets it is the underlying outcome's.
+    pub decided_at: Option<Instant>,
     /// Under reopen policy `resume`, after a reopen: when the clock first stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_stopped_at: Option<Instant>,
