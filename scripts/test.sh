@@ -24,6 +24,15 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 step "benchmarks compile and run once (smoke test, no timings)"
 cargo bench -p slaledger-benches --locked -- --test
 
+# The bindings have their own scripts (each installs what it needs and skips what is
+# already there).
+for binding in python wasm; do
+  if [ -f "scripts/test-$binding.sh" ]; then
+    step "$binding binding"
+    bash "scripts/test-$binding.sh"
+  fi
+done
+
 step "fuzz targets build and run briefly"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
