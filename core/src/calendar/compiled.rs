@@ -170,20 +170,22 @@ impl Chunk {
 /// removed, as UTC milliseconds.
 ///
 /// A holiday closes its whole local date, so the part of an overnight window that spills
-/// into a holiday is clipped; a window starting on a holiday has no intervals at all.
+/// into a holiday is clipped, and so is the part of a window starting on a holiday that
+/// lies on the holiday itself; its part past midnight is on the next date and still
+/// counts (SPEC §3).
 pub(crate) fn day_intervals(schedule: &Schedule, date: NaiveDate, out: &mut Vec<(i64, i64)>) {
     let rule = schedule.day(date);
     if rule.windows.is_empty() {
         return;
     }
     let tz = schedule.tz;
-    // Holidays among the dates an overnight window can reach (the next two).
-    let mut closed: [(i64, i64); 2] = [(0, 0); 2];
+    // Holidays among the dates a window can reach: its own date and the next two.
+    let mut closed: [(i64, i64); 3] = [(0, 0); 3];
     let mut n_closed = 0;
-    let mut next = date;
-    for _ in 0..2 {
-        let Some(d) = next.succ_opt() else { break };
-        next = d;
+    let mut day = Some(date);
+    for _ in 0..3 {
+        let Some(d) = day else { break };
+        day = d.succ_opt();
         if schedule.day(d).closed {
             let from = local::to_instant(tz, d, 0).as_millis();
             let to = local::to_instant(tz, d, local::DAY_SECS).as_millis();
@@ -198,7 +200,7 @@ pub(crate) fn day_intervals(schedule: &Schedule, date: NaiveDate, out: &mut Vec<
     }
 }
 
-/// Pushes `interval` minus the `holes` (at most two, sorted) if anything is left.
+/// Pushes `interval` minus the `holes` (at most three, sorted) if anything is left.
 fn push_minus(out: &mut Vec<(i64, i64)>, interval: (i64, i64), holes: &[(i64, i64)]) {
     let (mut s, e) = interval;
     for &(hs, he) in holes {

@@ -6,7 +6,7 @@
 //! queries over months or years cost the same as queries over minutes.
 
 mod compiled;
-mod local;
+pub(crate) mod local;
 mod spec;
 
 use std::fmt;
@@ -198,6 +198,17 @@ impl Calendar {
         else {
             return a.checked_add(d);
         };
+        let past_the_end = || {
+            Error::new(
+                ErrorKind::InstantOutOfRange,
+                format!("calendar {:?}: adding {d} of working time to {a} goes past 2200-01-01T00:00:00Z", self.name()),
+            )
+        };
+        // Working time never exceeds wall time, so a `d` longer than the rest of the range
+        // cannot fit. Checked first: `p + d` below would overflow for `d` near i64::MAX.
+        if d.as_millis() > Instant::MAX.as_millis() - a.as_millis() {
+            return Err(past_the_end());
+        }
         let (mut i, p) = position(years, schedule, a.as_millis());
         let mut remaining = p + d.as_millis();
         let mut closed_years = 0;
@@ -213,10 +224,7 @@ impl Calendar {
             }
             i += 1;
             if i == YEARS {
-                return Err(Error::new(
-                    ErrorKind::InstantOutOfRange,
-                    format!("calendar {:?}: adding {d} of working time to {a} goes past 2200-01-01T00:00:00Z", self.name()),
-                ));
+                return Err(past_the_end());
             }
         }
     }
@@ -291,9 +299,11 @@ impl Calendar {
     ///
     /// `start` is first moved to the next working instant if it is outside working time;
     /// the working date containing it is day 0, so `0bd` is the close of that day. A
-    /// working date is a local date whose own windows hold working time (an overnight
-    /// window belongs to the date it starts on), and its close of business is the end of
-    /// the last of them. `24x7` has no close of business and refuses.
+    /// working date is a local date, not a holiday, whose own windows hold working time (an
+    /// overnight window belongs to the date it starts on), and its close of business is the
+    /// end of the last of them, or the previous working date's close if that is later
+    /// (overlapping windows). `24x7` has no close of business and refuses; a close past the
+    /// supported range is `instant_out_of_range`.
     pub fn close_of_business(&self, start: Instant, n: u32) -> Result<Instant> {
         start.check_range()?;
         let Clock::Business { schedule, .. } = &self.inner.clock else {
@@ -311,31 +321,58 @@ impl Calendar {
         let ms = first.as_millis();
         let date_of_first = local::local_date(schedule.tz, first);
         let mut intervals = Vec::with_capacity(4);
-        // The working date of `first`: the date whose window holds it, which is the
-        // previous date when `first` is in an overnight window.
+        // Day 0 is the working date of `first`: the first date, from the day before the
+        // local date of `first` on, whose business has not closed at `first`. That is the
+        // date whose window holds `first` (the previous date when `first` is in an
+        // overnight window), or failing that the next working date.
+        //
+        // A holiday is never a working date, even though the part of its windows that runs
+        // past midnight into the next date is working time (SPEC §3). A start inside such a
+        // spill has as day 0 the first working date that closes after it.
         let mut date = date_of_first.pred_opt().unwrap_or(date_of_first);
-        for candidate in [date, date_of_first] {
-            intervals.clear();
-            compiled::day_intervals(schedule, candidate, &mut intervals);
-            if intervals.iter().any(|&(s, e)| s <= ms && ms < e) {
-                date = candidate;
-                break;
-            }
-            date = date_of_first;
-        }
         let mut counted = 0;
-        for _ in 0..(SEARCH_HORIZON_YEARS * 366) {
+        // With overlapping windows a date's close can come before the previous date's (a
+        // Friday 22:00-06:00 window and a Saturday 01:00-02:00 one): the deadline of N+1
+        // business days is never earlier than that of N, so closes are a running maximum.
+        let mut latest = i64::MIN;
+        let past_the_end = || {
+            Error::new(
+                ErrorKind::InstantOutOfRange,
+                format!("calendar {:?}: the close of business {n} business days after {start} is past 2200-01-01T00:00:00Z", self.name()),
+            )
+        };
+        // The horizon bounds consecutive dates without business, like the deadline search;
+        // it used to bound all dates, so 3660bd on a Monday-Friday calendar (about 14 years)
+        // failed with `no_working_time_within_horizon`. The end of the supported range
+        // bounds the number of working dates.
+        let mut closed_dates = 0;
+        loop {
             intervals.clear();
-            compiled::day_intervals(schedule, date, &mut intervals);
-            if let Some(close) = intervals.iter().map(|&(_, e)| e).max() {
-                if counted == n {
-                    return Ok(Instant::from_millis_unchecked(close));
-                }
-                counted += 1;
+            if !schedule.day(date).closed {
+                compiled::day_intervals(schedule, date, &mut intervals);
             }
-            date = next_date(date).ok_or_else(|| self.no_working_time(start))?;
+            match intervals.iter().map(|&(_, e)| e).max() {
+                Some(close) if close > ms => {
+                    closed_dates = 0;
+                    latest = latest.max(close);
+                    // Dates past 2199 compile to instants past the supported range.
+                    if latest > Instant::MAX.as_millis() {
+                        return Err(past_the_end());
+                    }
+                    if counted == n {
+                        return Ok(Instant::from_millis_unchecked(latest));
+                    }
+                    counted += 1;
+                }
+                _ => {
+                    closed_dates += 1;
+                    if closed_dates > SEARCH_HORIZON_YEARS * 366 {
+                        return Err(self.no_working_time(start));
+                    }
+                }
+            }
+            date = next_date(date).ok_or_else(past_the_end)?;
         }
-        Err(self.no_working_time(start))
     }
 
     /// The working time a target allows when its clock starts at `start`.

@@ -171,6 +171,8 @@ pub(crate) struct Schedule {
 /// What a local date contributes: its own windows, and whether its whole date is closed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DayRule<'a> {
+    /// The windows starting on the date. A holiday keeps its weekly windows: only their
+    /// part on the holiday's own date is removed (see `closed`).
     pub(crate) windows: &'a [Window],
     /// The date is a holiday: all working time whose local date is this one is removed.
     pub(crate) closed: bool,
@@ -181,6 +183,11 @@ impl Schedule {
     ///
     /// An exception wins over a holiday on the same date: the exception is the more
     /// specific statement ("this Christmas Eve we open 08:00-12:00").
+    ///
+    /// A holiday returns its weekly windows with `closed` set, not an empty list: SPEC §3
+    /// says the part of a window starting on the holiday that runs past midnight into the
+    /// next day is on the next date and still counts. The holiday's own date is clipped
+    /// out by `compiled::day_intervals`. (Returning no windows here dropped that part.)
     pub(crate) fn day(&self, date: NaiveDate) -> DayRule<'_> {
         if let Some(windows) = self.exceptions.get(&date) {
             return DayRule {
@@ -188,16 +195,10 @@ impl Schedule {
                 closed: false,
             };
         }
-        if self.holidays.contains(&date) {
-            return DayRule {
-                windows: &[],
-                closed: true,
-            };
-        }
         let weekday = date.weekday().num_days_from_monday() as usize;
         DayRule {
             windows: &self.week[weekday],
-            closed: false,
+            closed: self.holidays.contains(&date),
         }
     }
 
