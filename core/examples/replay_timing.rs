@@ -1,5 +1,6 @@
 //! Rough one-shot timing of a synthetic replay, for profiling (criterion gives the
-//! careful numbers): `cargo run --release -p slaledger --example replay_timing -- 1000000`.
+//! careful numbers): `cargo run --release -p slaledger --example replay_timing -- TICKETS [REPEAT]`
+//! (REPEAT evaluations, to profile evaluation alone).
 use slaledger::synth::{generate, SynthConfig, CONTRACT_TOML};
 use slaledger::{Contract, Instant, Ledger, Mode};
 
@@ -20,7 +21,14 @@ fn main() -> Result<(), slaledger::Error> {
     ledger.add_contract(Contract::from_toml(CONTRACT_TOML)?)?;
     ledger.ingest(events)?;
     let t2 = std::time::Instant::now();
-    let eval = ledger.evaluate(Instant::parse("2027-01-01T00:00:00Z")?)?;
+    let repeat: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
+    let mut eval = ledger.evaluate(Instant::parse("2027-01-01T00:00:00Z")?)?;
+    for _ in 1..repeat {
+        eval = ledger.evaluate(Instant::parse("2027-01-01T00:00:00Z")?)?;
+    }
     let t3 = std::time::Instant::now();
     let secs = (t3 - t1).as_secs_f64();
     println!(

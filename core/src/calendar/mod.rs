@@ -12,7 +12,7 @@ mod spec;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 pub use spec::{CalendarSpec, ExceptionSpec};
@@ -70,6 +70,8 @@ enum Clock {
         spec: CalendarSpec,
         schedule: Schedule,
         years: Box<[OnceLock<Chunk>]>,
+        /// Per local year, the close of business of each date (`i64::MIN`: none).
+        closes: Box<[OnceLock<Box<[i64]>>]>,
     },
 }
 
@@ -99,6 +101,7 @@ impl Calendar {
     pub fn from_spec(name: &str, spec: &CalendarSpec) -> Result<Calendar> {
         let schedule = Schedule::validate(name, spec)?;
         let years = (0..YEARS).map(|_| OnceLock::new()).collect();
+        let closes = (0..YEARS + 2).map(|_| OnceLock::new()).collect();
         Ok(Calendar {
             inner: Arc::new(Inner {
                 name: name.to_string(),
@@ -106,6 +109,7 @@ impl Calendar {
                     spec: spec.clone(),
                     schedule,
                     years,
+                    closes,
                 },
             }),
         })
@@ -320,7 +324,6 @@ impl Calendar {
         };
         let ms = first.as_millis();
         let date_of_first = local::local_date(schedule.tz, first);
-        let mut intervals = Vec::with_capacity(4);
         // Day 0 is the working date of `first`: the first date, from the day before the
         // local date of `first` on, whose business has not closed at `first`. That is the
         // date whose window holds `first` (the previous date when `first` is in an
@@ -347,11 +350,7 @@ impl Calendar {
         // bounds the number of working dates.
         let mut closed_dates = 0;
         loop {
-            intervals.clear();
-            if !schedule.day(date).closed {
-                compiled::day_intervals(schedule, date, &mut intervals);
-            }
-            match intervals.iter().map(|&(_, e)| e).max() {
+            match self.date_close(date) {
                 Some(close) if close > ms => {
                     closed_dates = 0;
                     latest = latest.max(close);
@@ -373,6 +372,38 @@ impl Calendar {
             }
             date = next_date(date).ok_or_else(past_the_end)?;
         }
+    }
+
+    /// The close of business of a local date: the end of its last window, or `None` for
+    /// a holiday or a date without working time. Cached per local year, because every
+    /// `Nbd` clock start walks a few dates and converting wall times is the slow part.
+    fn date_close(&self, date: NaiveDate) -> Option<i64> {
+        let Clock::Business {
+            schedule, closes, ..
+        } = &self.inner.clock
+        else {
+            return None;
+        };
+        let year = date.year();
+        let Some(slot) = usize::try_from(year - CLOSES_FIRST_YEAR)
+            .ok()
+            .and_then(|i| closes.get(i))
+        else {
+            return compute_close(schedule, date);
+        };
+        let table = slot.get_or_init(|| {
+            let mut table = Vec::with_capacity(366);
+            let mut d = NaiveDate::from_ymd_opt(year, 1, 1);
+            while let Some(day) = d.filter(|d| d.year() == year) {
+                table.push(compute_close(schedule, day).unwrap_or(i64::MIN));
+                d = day.succ_opt();
+            }
+            table.into_boxed_slice()
+        });
+        table
+            .get(date.ordinal0() as usize)
+            .copied()
+            .filter(|c| *c != i64::MIN)
     }
 
     /// The working time a target allows when its clock starts at `start`.
@@ -398,6 +429,19 @@ impl Calendar {
             ),
         )
     }
+}
+
+/// The first local year with a cached table of closes (local dates can precede the
+/// first supported UTC instant by a day).
+const CLOSES_FIRST_YEAR: i32 = crate::time::MIN_YEAR - 1;
+
+fn compute_close(schedule: &Schedule, date: NaiveDate) -> Option<i64> {
+    if schedule.day(date).closed {
+        return None;
+    }
+    let mut intervals = Vec::with_capacity(4);
+    compiled::day_intervals(schedule, date, &mut intervals);
+    intervals.iter().map(|&(_, e)| e).max()
 }
 
 fn next_date(date: NaiveDate) -> Option<NaiveDate> {
