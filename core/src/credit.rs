@@ -227,7 +227,7 @@ impl CreditStatement {
                 metric: rule.metric,
                 basis: Basis::PerBreach {
                     breaches: tally.breached,
-                    each: each.normalize().to_string(),
+                    each: show_exact(each, units),
                 },
                 tickets: tally
                     .breached_tickets
@@ -258,7 +258,7 @@ impl CreditStatement {
                 metric: rule.metric,
                 basis: Basis::PerHourLate {
                     hours,
-                    per_hour: rule.amount.0.normalize().to_string(),
+                    per_hour: show_exact(rule.amount.0, units),
                 },
                 tickets: tally
                     .breached_tickets
@@ -295,6 +295,16 @@ impl CreditStatement {
             total: Money::new(total, units),
         })
     }
+}
+
+/// An exact amount shown with at least the currency's minor units (`250` as `250.00`,
+/// `61.72835` unchanged): a basis explains a line, so it is never rounded.
+fn show_exact(amount: Decimal, units: u32) -> String {
+    let mut shown = amount.normalize();
+    if shown.scale() < units {
+        shown.rescale(units);
+    }
+    shown.to_string()
 }
 
 /// The exact fee of `period`: the monthly fee (flat, or per user times users) for each
