@@ -91,6 +91,84 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for bindings that map codes to exception classes.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::InvalidTimestamp,
+        ErrorKind::MissingOffset,
+        ErrorKind::InstantOutOfRange,
+        ErrorKind::InvalidDuration,
+        ErrorKind::UnknownTimeZone,
+        ErrorKind::InvalidTime,
+        ErrorKind::InvalidDate,
+        ErrorKind::EmptyWindow,
+        ErrorKind::DuplicateDay,
+        ErrorKind::DuplicateDate,
+        ErrorKind::NoWorkingTime,
+        ErrorKind::NoWorkingTimeWithinHorizon,
+        ErrorKind::UnknownKey,
+        ErrorKind::MissingField,
+        ErrorKind::InvalidValue,
+        ErrorKind::InvalidToml,
+        ErrorKind::InvalidJson,
+        ErrorKind::UnknownCalendar,
+        ErrorKind::MissingTarget,
+        ErrorKind::DuplicateContract,
+        ErrorKind::MalformedJson,
+        ErrorKind::UnknownEventType,
+        ErrorKind::EventBeforeOpened,
+        ErrorKind::AlreadyOpened,
+        ErrorKind::EventAfterClosed,
+        ErrorKind::EventAfterCancelled,
+        ErrorKind::AlreadyResolved,
+        ErrorKind::ReopenedWhileOpen,
+        ErrorKind::UnknownPriority,
+        ErrorKind::UnknownContract,
+        ErrorKind::AmbiguousContract,
+        ErrorKind::ConflictingDuplicate,
+        ErrorKind::UnknownTicket,
+    ];
+
+    /// The family of the error, which the bindings use to pick an exception class:
+    /// `"time"`, `"calendar"`, `"contract"`, `"event"` or `"input"` (the shape of a
+    /// document: unknown or missing keys, wrong types, bad TOML or JSON).
+    pub fn category(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidTimestamp
+            | ErrorKind::MissingOffset
+            | ErrorKind::InstantOutOfRange
+            | ErrorKind::InvalidDuration => "time",
+            ErrorKind::UnknownTimeZone
+            | ErrorKind::InvalidTime
+            | ErrorKind::InvalidDate
+            | ErrorKind::EmptyWindow
+            | ErrorKind::DuplicateDay
+            | ErrorKind::DuplicateDate
+            | ErrorKind::NoWorkingTime
+            | ErrorKind::NoWorkingTimeWithinHorizon => "calendar",
+            ErrorKind::UnknownCalendar
+            | ErrorKind::MissingTarget
+            | ErrorKind::DuplicateContract => "contract",
+            ErrorKind::MalformedJson
+            | ErrorKind::UnknownEventType
+            | ErrorKind::EventBeforeOpened
+            | ErrorKind::AlreadyOpened
+            | ErrorKind::EventAfterClosed
+            | ErrorKind::EventAfterCancelled
+            | ErrorKind::AlreadyResolved
+            | ErrorKind::ReopenedWhileOpen
+            | ErrorKind::UnknownPriority
+            | ErrorKind::UnknownContract
+            | ErrorKind::AmbiguousContract
+            | ErrorKind::ConflictingDuplicate
+            | ErrorKind::UnknownTicket => "event",
+            ErrorKind::UnknownKey
+            | ErrorKind::MissingField
+            | ErrorKind::InvalidValue
+            | ErrorKind::InvalidToml
+            | ErrorKind::InvalidJson => "input",
+        }
+    }
+
     /// The stable snake_case code of this kind, as exposed by every binding.
     pub fn code(self) -> &'static str {
         match self {
@@ -230,44 +308,11 @@ mod tests {
 
     #[test]
     fn codes_are_snake_case_and_unique() {
-        let kinds = [
-            ErrorKind::InvalidTimestamp,
-            ErrorKind::MissingOffset,
-            ErrorKind::InstantOutOfRange,
-            ErrorKind::InvalidDuration,
-            ErrorKind::UnknownTimeZone,
-            ErrorKind::InvalidTime,
-            ErrorKind::InvalidDate,
-            ErrorKind::EmptyWindow,
-            ErrorKind::DuplicateDay,
-            ErrorKind::DuplicateDate,
-            ErrorKind::NoWorkingTime,
-            ErrorKind::NoWorkingTimeWithinHorizon,
-            ErrorKind::UnknownKey,
-            ErrorKind::MissingField,
-            ErrorKind::InvalidValue,
-            ErrorKind::InvalidToml,
-            ErrorKind::InvalidJson,
-            ErrorKind::UnknownCalendar,
-            ErrorKind::MissingTarget,
-            ErrorKind::DuplicateContract,
-            ErrorKind::MalformedJson,
-            ErrorKind::UnknownEventType,
-            ErrorKind::EventBeforeOpened,
-            ErrorKind::AlreadyOpened,
-            ErrorKind::EventAfterClosed,
-            ErrorKind::EventAfterCancelled,
-            ErrorKind::AlreadyResolved,
-            ErrorKind::ReopenedWhileOpen,
-            ErrorKind::UnknownPriority,
-            ErrorKind::UnknownContract,
-            ErrorKind::AmbiguousContract,
-            ErrorKind::ConflictingDuplicate,
-            ErrorKind::UnknownTicket,
-        ];
+        let kinds = ErrorKind::ALL;
         let mut seen = std::collections::HashSet::new();
-        for kind in kinds {
+        for &kind in kinds {
             let code = kind.code();
+            assert!(!kind.category().is_empty());
             assert!(
                 code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
                 "{code}"
