@@ -67,12 +67,22 @@ struct ExplainCheck {
     segment_kinds: Option<Vec<String>>,
 }
 
+/// The scenario files, sorted. `SLALEDGER_SCENARIOS=dir` replays another directory;
+/// `SLALEDGER_SCENARIO=text` keeps only the files whose name contains `text`.
 fn scenario_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
+    let dir = match std::env::var_os("SLALEDGER_SCENARIOS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios"),
+    };
+    let filter = std::env::var("SLALEDGER_SCENARIO").unwrap_or_default();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/scenarios exists")
+        .expect("the scenario directory exists")
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(filter.as_str()))
+        })
         .collect();
     files.sort();
     files

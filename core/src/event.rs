@@ -314,6 +314,36 @@ pub struct JsonlLine {
     pub line: u32,
     /// The parsed event or the error (with the line number in its message).
     pub event: Result<Event>,
+    /// When the event could not be read but the line is a JSON object with a string
+    /// `id`, that id (so a rejection can name it).
+    pub id: Option<String>,
+    /// Likewise the `ticket`, so the ticket can be flagged.
+    pub ticket: Option<String>,
+}
+
+impl JsonlLine {
+    fn read(line: u32, text: &str) -> JsonlLine {
+        match Event::from_json(text) {
+            Ok(event) => JsonlLine {
+                line,
+                event: Ok(event),
+                id: None,
+                ticket: None,
+            },
+            Err(err) => {
+                // Best effort: a line that is an object but not a valid event still names
+                // its id and ticket. Only on the error path, so valid lines parse once.
+                let object = serde_json::from_str::<serde_json::Value>(text).ok();
+                let field = |name: &str| object.as_ref()?.get(name)?.as_str().map(str::to_string);
+                JsonlLine {
+                    line,
+                    event: Err(err.context(format_args!("line {line}"))),
+                    id: field("id"),
+                    ticket: field("ticket"),
+                }
+            }
+        }
+    }
 }
 
 /// Reads events from JSONL, one per line, keeping line numbers for errors.
@@ -359,10 +389,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                     if text.is_empty() {
                         continue;
                     }
-                    let line = self.line;
-                    let event =
-                        Event::from_json(text).map_err(|e| e.context(format_args!("line {line}")));
-                    return Some(JsonlLine { line, event });
+                    return Some(JsonlLine::read(self.line, text));
                 }
                 Err(err) => {
                     self.done = true;
@@ -378,6 +405,8 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                             kind,
                             format!("line {line}: cannot read input: {err}"),
                         )),
+                        id: None,
+                        ticket: None,
                     });
                 }
             }

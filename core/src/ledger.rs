@@ -11,7 +11,11 @@
 //! memory is one ticket's state plus the results. A streaming mode that keeps only open
 //! tickets is a separate tool for very long logs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A hash map with foldhash: several times faster than SipHash on short ids, and seeded
+/// per process, so crafted ids cannot force collisions.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -20,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::Contract;
 use crate::credit::CreditStatement;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{read_jsonl, Event, EventKind};
+use crate::event::{read_jsonl, Event, EventKind, JsonlLine};
 use crate::report::{Period, Report};
 use crate::ticket::{describe, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
@@ -139,11 +143,14 @@ struct TicketLog {
 pub struct Ledger {
     mode: Mode,
     contracts: BTreeMap<String, Arc<Contract>>,
-    by_ticket: HashMap<String, usize>,
+    by_ticket: Map<String, usize>,
     logs: Vec<TicketLog>,
     /// Event id to the index of the ticket log holding it.
-    ids: HashMap<String, usize>,
+    ids: Map<String, usize>,
     ingest_rejections: Vec<Rejection>,
+    /// Tickets named by an ingest-time rejection (conflicting duplicate, or a line that
+    /// is JSON but not a valid event): flagged `rejected_events` when evaluated.
+    rejected_tickets: HashSet<String>,
     events: u64,
     duplicates: u64,
 }
@@ -214,6 +221,9 @@ impl Ledger {
             if self.mode == Mode::Strict {
                 return Err(err);
             }
+            // Fix (scenario lenient_conflicting_duplicate_rejects_later_sorting_json): the
+            // ticket of a rejected event is flagged (SPEC §5), at ingest as in replay.
+            self.rejected_tickets.insert(event.ticket.clone());
             if event.to_json() < stored.event.to_json() {
                 let old = self.logs[index].events.remove(pos);
                 let err = Error::new(
@@ -274,26 +284,35 @@ impl Ledger {
     /// lenient mode rejects it and goes on.
     pub fn ingest_jsonl<R: BufRead>(&mut self, reader: R) -> Result<()> {
         for line in read_jsonl(reader) {
-            match line.event {
-                Ok(event) => {
-                    self.ingest_event(event, Some(line.line))?;
-                }
-                Err(err) if self.mode == Mode::Strict => {
-                    self.events += 1;
-                    return Err(err);
-                }
-                Err(err) => self.reject_unreadable(&err, line.line),
-            }
+            self.ingest_line(line)?;
         }
         Ok(())
     }
 
-    /// Records a line that could not be read as an event (lenient mode): it counts as
-    /// read and is listed in the evaluation's `rejected`.
-    pub fn reject_unreadable(&mut self, err: &Error, line: u32) {
-        self.events += 1;
-        self.ingest_rejections
-            .push(Rejection::new(err, Some(line), None));
+    /// Ingests one line read by [`read_jsonl`]: the event, or (lenient mode) the
+    /// rejection of a line that is not one, naming its id and ticket when the line has
+    /// them; that ticket is flagged `rejected_events`.
+    pub fn ingest_line(&mut self, line: JsonlLine) -> Result<Ingested> {
+        match line.event {
+            Ok(event) => self.ingest_event(event, Some(line.line)),
+            Err(err) => {
+                self.events += 1;
+                if self.mode == Mode::Strict {
+                    return Err(err);
+                }
+                if let Some(ticket) = &line.ticket {
+                    self.rejected_tickets.insert(ticket.clone());
+                }
+                self.ingest_rejections.push(Rejection {
+                    line: Some(line.line),
+                    id: line.id,
+                    ticket: line.ticket,
+                    code: err.code().to_string(),
+                    message: err.message().to_string(),
+                });
+                Ok(Ingested::Rejected)
+            }
+        }
     }
 
     /// Number of distinct tickets seen.
@@ -406,6 +425,11 @@ impl Ledger {
                 if let Some(h) = &mut history {
                     h.flag("rejected_events");
                 }
+            }
+        }
+        if let Some(h) = &mut history {
+            if self.rejected_tickets.contains(&h.ticket) {
+                h.flag("rejected_events");
             }
         }
         Ok(history)

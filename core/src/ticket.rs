@@ -518,7 +518,14 @@ impl TicketHistory {
         end: i64,
     ) -> Result<Measured<'a>> {
         let cal = &regime.target.calendar;
-        let stop = clock.last_stop.filter(|s| *s <= end);
+        // Fix (scenario priority_change_to_unmeasured_metric): a sticky regime kept
+        // because the final priority does not measure this metric ends at the change;
+        // its measurement stops there, so stopped_at, wall_ms and the explain segments
+        // agree with elapsed_ms (which is measured up to the change).
+        let stop = match clock.last_stop.filter(|s| *s <= end) {
+            Some(s) => Some(s.min(regime.until)),
+            None => (regime.until < end).then_some(regime.until),
+        };
         let measured_to = stop.unwrap_or(end);
         let own_breach = if regime.used > regime.target_ms {
             regime.reach(regime.target_ms)?
@@ -549,7 +556,11 @@ impl TicketHistory {
             MeasurementState::Running
         };
         let remaining = regime.target_ms - regime.used;
-        let due_at = if regime.used >= regime.target_ms {
+        // A breached measurement is due at the deadline it missed, even when a later
+        // priority's target has room left (a sticky breach).
+        let due_at = if breached_at.is_some() {
+            breached_at
+        } else if regime.used >= regime.target_ms {
             regime.reach(regime.target_ms)?
         } else if let Some(stop) = stop {
             Some(
@@ -623,7 +634,11 @@ impl TicketHistory {
     fn segments(&self, clock: &Clock, m: &Measured<'_>, end: i64) -> Result<Vec<Segment>> {
         let cal = &m.regime.target.calendar;
         let start = m.regime.start;
-        let stop = clock.last_stop.filter(|s| *s <= end).unwrap_or(end);
+        let stop = clock
+            .last_stop
+            .filter(|s| *s <= end)
+            .unwrap_or(end)
+            .min(m.regime.until);
         let mut out = Vec::new();
         let mut cursor = start;
         for &(s, e) in &clock.active {
@@ -676,6 +691,8 @@ struct Regime<'a> {
     priority: &'a str,
     target: &'a Target,
     start: i64,
+    /// Where the regime ends: the next priority change, or the as-of instant.
+    until: i64,
     target_ms: i64,
     /// Running periods: active, from `start`, up to the regime's end, minus pauses.
     running: Vec<(i64, i64)>,
@@ -727,6 +744,7 @@ impl<'a> Regime<'a> {
             priority,
             target,
             start,
+            until,
             target_ms,
             running,
             used,
