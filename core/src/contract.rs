@@ -131,6 +131,14 @@ impl Percent {
     pub fn fraction(self) -> Decimal {
         self.0 / Decimal::ONE_HUNDRED
     }
+
+    /// `⌊value × self / 100⌋` in exact integer arithmetic (a decimal is a mantissa over a
+    /// power of ten), e.g. the working time at which a `warn_at` threshold is reached.
+    pub fn floor_of(self, value: i64) -> i64 {
+        let denominator = 100i128 * 10i128.pow(self.0.scale());
+        let product = i128::from(value) * self.0.mantissa();
+        i64::try_from(product.div_euclid(denominator)).unwrap_or(i64::MAX)
+    }
 }
 
 impl FromStr for Percent {
@@ -369,6 +377,8 @@ pub struct PerHourLateSpec {
 pub struct Target {
     /// The allowed time as written.
     pub within: TargetDuration,
+    /// `within` as text (`"4h"`, `"2bd"`), made once: every result shows it.
+    pub label: String,
     /// The calendar whose working time counts.
     pub calendar: Calendar,
     /// Whether the contract's pause statuses stop this clock.
@@ -613,6 +623,7 @@ fn compile_target(
             let pausable = entry.pausable.unwrap_or(metric == Metric::Resolution);
             Ok(Some(Target {
                 within,
+                label: within.to_string(),
                 calendar,
                 pausable,
             }))
@@ -719,6 +730,17 @@ mod tests {
         assert!(c.is_pause_status("waiting_on_customer"));
         assert_eq!(c.on_priority_change(), OnPriorityChange::Recalculate);
         assert_eq!(c.on_reopen(), OnReopen::Resume);
+    }
+
+    #[test]
+    fn percent_floor_is_exact() {
+        let p: Percent = "75%".parse().unwrap();
+        assert_eq!(p.floor_of(14_400_000), 10_800_000);
+        let odd: Percent = "33.3%".parse().unwrap();
+        assert_eq!(odd.floor_of(1000), 333); // 333.0
+        assert_eq!(odd.floor_of(7), 2); // 2.331
+        let all: Percent = "100%".parse().unwrap();
+        assert_eq!(all.floor_of(i64::MAX), i64::MAX);
     }
 
     #[test]

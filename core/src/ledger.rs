@@ -12,6 +12,7 @@
 //! tickets is a separate tool for very long logs.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasher;
 
 /// A hash map with foldhash: several times faster than SipHash on short ids, and seeded
 /// per process, so crafted ids cannot force collisions.
@@ -26,7 +27,7 @@ use crate::credit::CreditStatement;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{read_jsonl, Event, EventKind, JsonlLine};
 use crate::report::{Period, Report};
-use crate::ticket::{describe, Explanation, TicketHistory, TicketResult};
+use crate::ticket::{describe, EventRef, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
 
 /// What to do with a bad event (SPEC §5).
@@ -56,11 +57,11 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(err: &Error, line: Option<u32>, event: Option<&Event>) -> Rejection {
+    fn new(err: &Error, line: Option<u32>, id: Option<&str>, ticket: Option<&str>) -> Rejection {
         Rejection {
             line,
-            id: event.map(|e| e.id.clone()),
-            ticket: event.map(|e| e.ticket.clone()),
+            id: id.map(str::to_string),
+            ticket: ticket.map(str::to_string),
             code: err.code().to_string(),
             message: err.message().to_string(),
         }
@@ -104,14 +105,66 @@ pub enum Ingested {
     Rejected,
 }
 
+/// One stored event: what the fold needs, without the ticket (its log's key).
 #[derive(Debug, Clone)]
 struct Stored {
-    event: Event,
+    at: Instant,
+    seq: Option<i64>,
+    /// The id as parsed (a `String`: shrinking it to a `Box<str>` would copy it).
+    id: String,
+    kind: EventKind,
     line: Option<u32>,
+}
+
+impl Stored {
+    fn new(event: Event, line: Option<u32>) -> Stored {
+        Stored {
+            at: event.at,
+            seq: event.seq,
+            id: event.id,
+            kind: event.kind,
+            line,
+        }
+    }
+
+    /// The apply order of SPEC §5: `(at, seq, type rank, id)`.
+    fn order(&self) -> (Instant, Option<i64>, u8, &str) {
+        (self.at, self.seq, self.kind.rank(), &self.id)
+    }
+
+    fn view<'a>(&'a self, ticket: &'a str) -> EventRef<'a> {
+        EventRef {
+            id: &self.id,
+            ticket,
+            at: self.at,
+            kind: &self.kind,
+            line: self.line,
+        }
+    }
+
+    fn to_event(&self, ticket: &str) -> Event {
+        Event {
+            id: self.id.clone(),
+            ticket: ticket.to_string(),
+            at: self.at,
+            seq: self.seq,
+            kind: self.kind.clone(),
+        }
+    }
+
+    /// Whether `event` (with the same id) has identical content.
+    fn same_as(&self, ticket: &str, event: &Event) -> bool {
+        ticket == event.ticket
+            && self.at == event.at
+            && self.seq == event.seq
+            && self.kind == event.kind
+    }
 }
 
 #[derive(Debug, Clone)]
 struct TicketLog {
+    ticket: Box<str>,
+    /// In apply order.
     events: Vec<Stored>,
 }
 
@@ -143,10 +196,14 @@ struct TicketLog {
 pub struct Ledger {
     mode: Mode,
     contracts: BTreeMap<String, Arc<Contract>>,
-    by_ticket: Map<String, usize>,
+    by_ticket: Map<Box<str>, usize>,
     logs: Vec<TicketLog>,
-    /// Event id to the index of the ticket log holding it.
-    ids: Map<String, usize>,
+    /// Hash of an event id to the log holding it: no per-event allocation. The id itself
+    /// is checked in that log, so a hash collision is never mistaken for a duplicate.
+    ids: Map<u64, usize>,
+    /// Ids whose hash collided with an indexed one (practically never), by value.
+    colliding_ids: Map<Box<str>, usize>,
+    hasher: foldhash::fast::RandomState,
     ingest_rejections: Vec<Rejection>,
     /// Tickets named by an ingest-time rejection (conflicting duplicate, or a line that
     /// is JSON but not a valid event): flagged `rejected_events` when evaluated.
@@ -194,86 +251,130 @@ impl Ledger {
     /// never decides which survives.
     pub fn ingest_event(&mut self, event: Event, line: Option<u32>) -> Result<Ingested> {
         self.events += 1;
-        if let Some(&index) = self.ids.get(&event.id) {
-            let log = &self.logs[index];
-            let Some(pos) = log.events.iter().position(|s| s.event.id == event.id) else {
-                return Err(Error::new(
-                    ErrorKind::ConflictingDuplicate,
-                    format!("{}: lost track of an event id", describe(&event, line)),
-                ));
-            };
-            let stored = &log.events[pos];
-            if stored.event == event {
-                self.duplicates += 1;
-                return Ok(Ingested::Duplicate);
-            }
-            let at = stored
-                .line
-                .map(|l| format!("line {l}"))
-                .unwrap_or_else(|| "an earlier event".into());
+        let hash = self.hasher.hash_one(event.id.as_str());
+        let Some((index, pos)) = self.find_id(&event.id, hash) else {
+            self.store(event, line, hash);
+            return Ok(Ingested::Added);
+        };
+        let log = &self.logs[index];
+        let stored = &log.events[pos];
+        if stored.same_as(&log.ticket, &event) {
+            self.duplicates += 1;
+            return Ok(Ingested::Duplicate);
+        }
+        let view = EventRef::of(&event, line);
+        let at = stored
+            .line
+            .map(|l| format!("line {l}"))
+            .unwrap_or_else(|| "an earlier event".into());
+        let err = Error::new(
+            ErrorKind::ConflictingDuplicate,
+            format!(
+                "{}: id already used by {at} with different content",
+                describe(&view)
+            ),
+        );
+        if self.mode == Mode::Strict {
+            return Err(err);
+        }
+        // The ticket of a rejected event is flagged (SPEC §5), at ingest as in replay.
+        self.rejected_tickets.insert(event.ticket.clone());
+        let old = stored.to_event(&log.ticket);
+        if event.to_json() < old.to_json() {
+            let old_line = stored.line;
+            self.logs[index].events.remove(pos);
+            self.unindex_id(&event.id, hash);
             let err = Error::new(
                 ErrorKind::ConflictingDuplicate,
                 format!(
-                    "{}: id already used by {at} with different content",
-                    describe(&event, line)
+                    "{}: id also used by line {} with different content",
+                    describe(&EventRef::of(&old, old_line)),
+                    line.unwrap_or(0)
                 ),
             );
-            if self.mode == Mode::Strict {
-                return Err(err);
-            }
-            // Fix (scenario lenient_conflicting_duplicate_rejects_later_sorting_json): the
-            // ticket of a rejected event is flagged (SPEC §5), at ingest as in replay.
-            self.rejected_tickets.insert(event.ticket.clone());
-            if event.to_json() < stored.event.to_json() {
-                let old = self.logs[index].events.remove(pos);
-                let err = Error::new(
-                    ErrorKind::ConflictingDuplicate,
-                    format!(
-                        "{}: id also used by line {} with different content",
-                        describe(&old.event, old.line),
-                        line.unwrap_or(0)
-                    ),
-                );
-                self.ingest_rejections
-                    .push(Rejection::new(&err, old.line, Some(&old.event)));
-                self.ids.remove(&event.id);
-                self.store(event, line);
-            } else {
-                self.ingest_rejections
-                    .push(Rejection::new(&err, line, Some(&event)));
-            }
-            return Ok(Ingested::Rejected);
+            self.ingest_rejections.push(Rejection::new(
+                &err,
+                old_line,
+                Some(&old.id),
+                Some(&old.ticket),
+            ));
+            self.store(event, line, hash);
+        } else {
+            self.ingest_rejections.push(Rejection::new(
+                &err,
+                line,
+                Some(&event.id),
+                Some(&event.ticket),
+            ));
         }
-        self.store(event, line);
-        Ok(Ingested::Added)
+        Ok(Ingested::Rejected)
     }
 
-    fn store(&mut self, event: Event, line: Option<u32>) {
-        let index = match self.by_ticket.get(&event.ticket) {
+    /// The log and position of the stored event with id `id`.
+    fn find_id(&self, id: &str, hash: u64) -> Option<(usize, usize)> {
+        let in_log = |index: usize| {
+            self.logs[index]
+                .events
+                .iter()
+                .position(|s| &*s.id == id)
+                .map(|pos| (index, pos))
+        };
+        if let Some(found) = self.ids.get(&hash).and_then(|&index| in_log(index)) {
+            return Some(found);
+        }
+        self.colliding_ids.get(id).and_then(|&index| in_log(index))
+    }
+
+    fn index_id(&mut self, id: &str, hash: u64, index: usize) {
+        match self.ids.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.colliding_ids.insert(id.into(), index);
+            }
+        }
+    }
+
+    fn unindex_id(&mut self, id: &str, hash: u64) {
+        if self.colliding_ids.remove(id).is_none() {
+            self.ids.remove(&hash);
+        }
+    }
+
+    fn store(&mut self, event: Event, line: Option<u32>, hash: u64) {
+        let index = match self.by_ticket.get(event.ticket.as_str()) {
             Some(&i) => i,
             None => {
-                self.logs.push(TicketLog { events: Vec::new() });
-                self.by_ticket
-                    .insert(event.ticket.clone(), self.logs.len() - 1);
+                let ticket: Box<str> = event.ticket.as_str().into();
+                self.logs.push(TicketLog {
+                    ticket: ticket.clone(),
+                    events: Vec::with_capacity(8),
+                });
+                self.by_ticket.insert(ticket, self.logs.len() - 1);
                 self.logs.len() - 1
             }
         };
-        self.ids.insert(event.id.clone(), index);
+        self.index_id(&event.id, hash, index);
+        let stored = Stored::new(event, line);
         let events = &mut self.logs[index].events;
         // Logs are almost always appended in order; insert in place otherwise.
         let pos = if events
             .last()
-            .is_none_or(|last| last.event.apply_order(&event).is_le())
+            .is_none_or(|last| last.order() <= stored.order())
         {
             events.len()
         } else {
-            events.partition_point(|s| s.event.apply_order(&event).is_le())
+            events.partition_point(|s| s.order() <= stored.order())
         };
-        events.insert(pos, Stored { event, line });
+        events.insert(pos, stored);
     }
 
     /// Ingests events given directly (no line numbers).
     pub fn ingest(&mut self, events: impl IntoIterator<Item = Event>) -> Result<()> {
+        let events = events.into_iter();
+        // Growing the id index by doubling rehashes it over and over; reserve up front.
+        self.ids.reserve(events.size_hint().0);
         for event in events {
             self.ingest_event(event, None)?;
         }
@@ -322,11 +423,8 @@ impl Ledger {
 
     /// Evaluates every ticket as of `as_of` (events after it are ignored).
     pub fn evaluate(&self, as_of: Instant) -> Result<Evaluation> {
-        let mut order: Vec<(&str, usize)> = self
-            .by_ticket
-            .iter()
-            .map(|(t, &i)| (t.as_str(), i))
-            .collect();
+        let mut order: Vec<(&str, usize)> =
+            self.by_ticket.iter().map(|(t, &i)| (&**t, i)).collect();
         order.sort_unstable();
         let mut tickets = Vec::with_capacity(order.len());
         let mut rejected = self.ingest_rejections.clone();
@@ -403,78 +501,81 @@ impl Ledger {
 
     /// Folds one ticket's events up to `as_of`; rejections go to `rejected` (lenient) or
     /// end the evaluation (strict).
-    fn fold(
-        &self,
-        log: &TicketLog,
+    fn fold<'a>(
+        &'a self,
+        log: &'a TicketLog,
         as_of: Instant,
         rejected: &mut Vec<Rejection>,
-    ) -> Result<Option<TicketHistory>> {
-        let mut history: Option<TicketHistory> = None;
-        for stored in log.events.iter().take_while(|s| s.event.at <= as_of) {
+    ) -> Result<Option<TicketHistory<'a>>> {
+        let mut history: Option<TicketHistory<'a>> = None;
+        for stored in log.events.iter().take_while(|s| s.at <= as_of) {
+            let event = stored.view(&log.ticket);
             let outcome = match &mut history {
-                Some(h) => h.apply(&stored.event, stored.line),
-                None => self
-                    .open(&stored.event, stored.line)
-                    .map(|h| history = Some(h)),
+                Some(h) => h.apply(event),
+                None => self.open(event).map(|h| history = Some(h)),
             };
             if let Err(err) = outcome {
                 if self.mode == Mode::Strict {
                     return Err(err);
                 }
-                rejected.push(Rejection::new(&err, stored.line, Some(&stored.event)));
+                rejected.push(Rejection::new(
+                    &err,
+                    stored.line,
+                    Some(&stored.id),
+                    Some(&log.ticket),
+                ));
                 if let Some(h) = &mut history {
                     h.flag("rejected_events");
                 }
             }
         }
         if let Some(h) = &mut history {
-            if self.rejected_tickets.contains(&h.ticket) {
+            if self.rejected_tickets.contains(h.ticket) {
                 h.flag("rejected_events");
             }
         }
         Ok(history)
     }
 
-    fn open(&self, event: &Event, line: Option<u32>) -> Result<TicketHistory> {
-        let contract = match &event.kind {
+    fn open<'a>(&'a self, event: EventRef<'a>) -> Result<TicketHistory<'a>> {
+        let contract: &'a Contract = match event.kind {
             EventKind::Opened {
                 contract: Some(id), ..
-            } => self.contracts.get(id).cloned().ok_or_else(|| {
+            } => self.contracts.get(id).map(|c| c.as_ref()).ok_or_else(|| {
                 let known: Vec<&String> = self.contracts.keys().collect();
                 Error::new(
                     ErrorKind::UnknownContract,
                     format!(
                         "{}: unknown contract {id:?} (loaded: {known:?})",
-                        describe(event, line)
+                        describe(&event)
                     ),
                 )
             })?,
-            EventKind::Opened { contract: None, .. } => {
-                if self.contracts.len() == 1 {
-                    self.contracts
-                        .values()
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| Error::new(ErrorKind::AmbiguousContract, "no contract"))?
-                } else {
+            EventKind::Opened { contract: None, .. } => match self.contracts.values().next() {
+                Some(only) if self.contracts.len() == 1 => only.as_ref(),
+                _ => {
                     let known: Vec<&String> = self.contracts.keys().collect();
                     return Err(Error::new(
                         ErrorKind::AmbiguousContract,
-                        format!("{}: \"opened\" names no contract and {} are loaded {known:?} (expected a \"contract\" field)", describe(event, line), known.len()),
+                        format!(
+                            "{}: \"opened\" names no contract and {} are loaded {known:?} (expected a \"contract\" field)",
+                            describe(&event),
+                            known.len()
+                        ),
                     ));
                 }
-            }
+            },
             _ => {
                 return Err(Error::new(
                     ErrorKind::EventBeforeOpened,
                     format!(
                         "{}: {:?} before the ticket was opened (expected \"opened\" first)",
-                        describe(event, line),
+                        describe(&event),
                         event.kind.name()
                     ),
                 ))
             }
         };
-        TicketHistory::open(event, line, contract)
+        TicketHistory::open(event, contract)
     }
 }

@@ -7,10 +7,6 @@
 //! priority policy `recalculate` re-measures the same periods under another calendar and
 //! target, and because an evaluation `as_of` an instant closes open periods there.
 
-use std::sync::Arc;
-
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::contract::{Contract, Metric, OnPriorityChange, OnReopen, Target};
@@ -56,30 +52,30 @@ pub enum MeasurementState {
 
 /// One clock of one ticket: response, or one cycle of resolution.
 #[derive(Debug, Clone)]
-struct Clock {
+struct Clock<'a> {
     metric: Metric,
     cycle: u32,
     started_at: i64,
     /// The priority in force when the clock started.
-    base_priority: String,
+    base_priority: &'a str,
     /// Periods in which the clock was active (before pauses); the last may be open.
     active: Vec<(i64, i64)>,
     /// Priority changes that reached the clock while it was live, in order.
-    changes: Vec<(i64, String)>,
+    changes: Vec<(i64, &'a str)>,
     /// Changes made while the clock was stopped but could still resume (reopen policy
     /// `resume`): they apply only if it does.
-    pending: Vec<(i64, String)>,
+    pending: Vec<(i64, &'a str)>,
     first_stop: Option<i64>,
     last_stop: Option<i64>,
 }
 
-impl Clock {
-    fn new(metric: Metric, cycle: u32, at: i64, priority: &str) -> Clock {
+impl<'a> Clock<'a> {
+    fn new(metric: Metric, cycle: u32, at: i64, priority: &'a str) -> Clock<'a> {
         Clock {
             metric,
             cycle,
             started_at: at,
-            base_priority: priority.to_string(),
+            base_priority: priority,
             active: vec![(at, OPEN)],
             changes: Vec::new(),
             pending: Vec::new(),
@@ -113,23 +109,23 @@ impl Clock {
 
 /// A ticket's folded history.
 #[derive(Debug, Clone)]
-pub(crate) struct TicketHistory {
-    pub(crate) ticket: String,
-    pub(crate) contract: Arc<Contract>,
-    opened_priority: String,
-    priority: String,
-    party: Option<String>,
+pub(crate) struct TicketHistory<'a> {
+    pub(crate) ticket: &'a str,
+    pub(crate) contract: &'a Contract,
+    opened_priority: &'a str,
+    priority: &'a str,
+    party: Option<&'a str>,
     state: TicketState,
-    status: Option<String>,
+    status: Option<&'a str>,
     /// Periods in a pause status; the last may be open.
     pauses: Vec<(i64, i64)>,
     /// The status that started each pause period.
-    pause_reasons: Vec<String>,
+    pause_reasons: Vec<&'a str>,
     reopens: u32,
-    excluded: Option<String>,
-    cancelled: Option<Option<String>>,
-    response: Clock,
-    resolution: Vec<Clock>,
+    excluded: Option<&'a str>,
+    cancelled: Option<Option<&'a str>>,
+    response: Clock<'a>,
+    resolution: Vec<Clock<'a>>,
     priority_changes: Vec<PriorityChange>,
     flags: Vec<&'static str>,
 }
@@ -147,9 +143,32 @@ pub struct PriorityChange {
     pub policy: OnPriorityChange,
 }
 
+/// One stored event as the fold sees it: borrowed from the ledger's log.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventRef<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) ticket: &'a str,
+    pub(crate) at: Instant,
+    pub(crate) kind: &'a EventKind,
+    pub(crate) line: Option<u32>,
+}
+
+impl<'a> EventRef<'a> {
+    /// A view of a whole event.
+    pub(crate) fn of(event: &'a Event, line: Option<u32>) -> EventRef<'a> {
+        EventRef {
+            id: &event.id,
+            ticket: &event.ticket,
+            at: event.at,
+            kind: &event.kind,
+            line,
+        }
+    }
+}
+
 /// Describes an event for error messages: `event "e18" for ticket "INC-42" (line 318)`.
-pub(crate) fn describe(event: &Event, line: Option<u32>) -> String {
-    match line {
+pub(crate) fn describe(event: &EventRef<'_>) -> String {
+    match event.line {
         Some(line) => format!(
             "event {:?} for ticket {:?} (line {line})",
             event.id, event.ticket
@@ -158,35 +177,31 @@ pub(crate) fn describe(event: &Event, line: Option<u32>) -> String {
     }
 }
 
-impl TicketHistory {
+impl<'a> TicketHistory<'a> {
     /// Starts a history from an `opened` event whose contract was already resolved.
-    pub(crate) fn open(
-        event: &Event,
-        line: Option<u32>,
-        contract: Arc<Contract>,
-    ) -> Result<TicketHistory> {
+    pub(crate) fn open(event: EventRef<'a>, contract: &'a Contract) -> Result<TicketHistory<'a>> {
         let EventKind::Opened {
             priority, party, ..
-        } = &event.kind
+        } = event.kind
         else {
             return Err(Error::new(
                 ErrorKind::EventBeforeOpened,
                 format!(
                     "{}: {:?} before the ticket was opened (expected \"opened\" first)",
-                    describe(event, line),
+                    describe(&event),
                     event.kind.name()
                 ),
             ));
         };
         if !contract.has_priority(priority) {
-            return Err(unknown_priority(event, line, priority, &contract));
+            return Err(unknown_priority(&event, priority, contract));
         }
         let at = event.at.as_millis();
         Ok(TicketHistory {
-            ticket: event.ticket.clone(),
-            opened_priority: priority.clone(),
-            priority: priority.clone(),
-            party: party.clone(),
+            ticket: event.ticket,
+            opened_priority: priority,
+            priority,
+            party: party.as_deref(),
             state: TicketState::Open,
             status: None,
             pauses: Vec::new(),
@@ -210,13 +225,10 @@ impl TicketHistory {
     }
 
     /// Applies the next event in apply order. On error the history is unchanged.
-    pub(crate) fn apply(&mut self, event: &Event, line: Option<u32>) -> Result<()> {
+    pub(crate) fn apply(&mut self, event: EventRef<'a>) -> Result<()> {
         let at = event.at.as_millis();
         let fail = |kind: ErrorKind, what: String| {
-            Err(Error::new(
-                kind,
-                format!("{}: {what}", describe(event, line)),
-            ))
+            Err(Error::new(kind, format!("{}: {what}", describe(&event))))
         };
         match self.state {
             TicketState::Closed => {
@@ -250,23 +262,23 @@ impl TicketHistory {
                 let paused = self.pauses.last().is_some_and(|p| p.1 == OPEN);
                 if pausing && !paused {
                     self.pauses.push((at, OPEN));
-                    self.pause_reasons.push(status.clone());
+                    self.pause_reasons.push(status);
                 } else if !pausing && paused {
                     if let Some(last) = self.pauses.last_mut() {
                         last.1 = at;
                     }
                 }
-                self.status = Some(status.clone());
+                self.status = Some(status);
             }
             EventKind::Priority { priority } => {
                 if !self.contract.has_priority(priority) {
-                    return Err(unknown_priority(event, line, priority, &self.contract));
+                    return Err(unknown_priority(&event, priority, self.contract));
                 }
                 if *priority != self.priority {
                     self.change_priority(at, priority);
                 }
             }
-            EventKind::Assigned { party, .. } => self.party = Some(party.clone()),
+            EventKind::Assigned { party, .. } => self.party = Some(party),
             EventKind::Resolved => {
                 if self.state == TicketState::Resolved {
                     let since = self
@@ -304,9 +316,9 @@ impl TicketHistory {
                     }
                     OnReopen::NewCycle => {
                         let cycle = self.resolution.len() as u32 + 1;
-                        let priority = self.clock_priority().to_string();
+                        let priority = self.clock_priority();
                         self.resolution
-                            .push(Clock::new(Metric::Resolution, cycle, at, &priority));
+                            .push(Clock::new(Metric::Resolution, cycle, at, priority));
                     }
                     OnReopen::Ignore => {}
                 }
@@ -329,27 +341,27 @@ impl TicketHistory {
                     clock.stop(at);
                 }
                 self.state = TicketState::Cancelled;
-                self.cancelled = Some(reason.clone());
+                self.cancelled = Some(reason.as_deref());
                 self.end_pending();
             }
-            EventKind::Excluded { reason } => self.excluded = Some(reason.clone()),
+            EventKind::Excluded { reason } => self.excluded = Some(reason),
         }
         Ok(())
     }
 
     /// The priority a new clock starts under: the current one, or the opening one under `keep`.
-    fn clock_priority(&self) -> &str {
+    fn clock_priority(&self) -> &'a str {
         match self.contract.on_priority_change() {
-            OnPriorityChange::Keep => &self.opened_priority,
-            _ => &self.priority,
+            OnPriorityChange::Keep => self.opened_priority,
+            _ => self.priority,
         }
     }
 
-    fn change_priority(&mut self, at: i64, priority: &str) {
+    fn change_priority(&mut self, at: i64, priority: &'a str) {
         let policy = self.contract.on_priority_change();
         self.priority_changes.push(PriorityChange {
             at: Instant::from_millis_unchecked(at),
-            from: std::mem::replace(&mut self.priority, priority.to_string()),
+            from: std::mem::replace(&mut self.priority, priority).to_string(),
             to: priority.to_string(),
             policy,
         });
@@ -358,14 +370,14 @@ impl TicketHistory {
         }
         // A change acts on clocks running or paused at that instant, never on a stopped one.
         if self.response.is_running() {
-            self.response.changes.push((at, priority.to_string()));
+            self.response.changes.push((at, priority));
         }
         let resumable = self.contract.on_reopen() == OnReopen::Resume;
         if let Some(clock) = self.resolution.last_mut() {
             if clock.is_running() {
-                clock.changes.push((at, priority.to_string()));
+                clock.changes.push((at, priority));
             } else if resumable {
-                clock.pending.push((at, priority.to_string()));
+                clock.pending.push((at, priority));
             }
         }
     }
@@ -386,17 +398,17 @@ impl TicketHistory {
             }
         }
         Ok(TicketResult {
-            ticket: self.ticket.clone(),
+            ticket: self.ticket.to_string(),
             contract: self.contract.id().to_string(),
-            priority: self.priority.clone(),
-            opened_priority: self.opened_priority.clone(),
-            party: self.party.clone(),
+            priority: self.priority.to_string(),
+            opened_priority: self.opened_priority.to_string(),
+            party: self.party.map(str::to_string),
             state: self.state,
-            status: self.status.clone(),
+            status: self.status.map(str::to_string),
             reopens: self.reopens,
             flags: self.flags.iter().map(|f| f.to_string()).collect(),
-            excluded_reason: self.excluded.clone(),
-            cancelled_reason: self.cancelled.clone().flatten(),
+            excluded_reason: self.excluded.map(str::to_string),
+            cancelled_reason: self.cancelled.flatten().map(str::to_string),
             metrics,
         })
     }
@@ -415,7 +427,7 @@ impl TicketHistory {
             }
         }
         Ok(Explanation {
-            ticket: self.ticket.clone(),
+            ticket: self.ticket.to_string(),
             contract: self.contract.id().to_string(),
             as_of,
             priority_changes: self.priority_changes.clone(),
@@ -425,9 +437,9 @@ impl TicketHistory {
 
     /// Measures one clock: splits it into priority regimes, applies the policy and sticky
     /// breaches, and fills every field of SPEC §7.
-    fn measure_clock<'a>(&'a self, clock: &'a Clock, end: i64) -> Result<Option<Measured<'a>>> {
+    fn measure_clock<'s>(&'s self, clock: &'s Clock<'a>, end: i64) -> Result<Option<Measured<'s>>> {
         let policy = self.contract.on_priority_change();
-        let changes: &[(i64, String)] = if policy == OnPriorityChange::Keep {
+        let changes: &[(i64, &'a str)] = if policy == OnPriorityChange::Keep {
             &[]
         } else {
             &clock.changes
@@ -510,13 +522,13 @@ impl TicketHistory {
         )?))
     }
 
-    fn result<'a>(
-        &'a self,
-        clock: &Clock,
-        regime: Regime<'a>,
+    fn result<'s>(
+        &'s self,
+        clock: &Clock<'a>,
+        regime: Regime<'s>,
         sticky: Option<i64>,
         end: i64,
-    ) -> Result<Measured<'a>> {
+    ) -> Result<Measured<'s>> {
         let cal = &regime.target.calendar;
         // Fix (scenario priority_change_to_unmeasured_metric): a sticky regime kept
         // because the final priority does not measure this metric ends at the change;
@@ -583,10 +595,7 @@ impl TicketHistory {
         };
         let mut warned_at = Vec::new();
         for p in self.contract.warn_at() {
-            let threshold = (Decimal::from(regime.target_ms) * p.fraction())
-                .floor()
-                .to_i64()
-                .unwrap_or(i64::MAX);
+            let threshold = p.floor_of(regime.target_ms);
             if regime.used >= threshold {
                 if let Some(t) = regime.reach(threshold)? {
                     warned_at.push(Instant::from_millis_unchecked(t));
@@ -610,7 +619,7 @@ impl TicketHistory {
             cycle: clock.cycle,
             state,
             priority: regime.priority.to_string(),
-            target: regime.target.within.to_string(),
+            target: regime.target.label.clone(),
             target_ms: Duration::from_millis(regime.target_ms),
             calendar: cal.name().to_string(),
             started_at: Instant::from_millis_unchecked(regime.start),
@@ -830,18 +839,13 @@ fn split_by_calendar(cal: &Calendar, s: i64, e: i64, out: &mut Vec<Segment>) -> 
     Ok(())
 }
 
-fn unknown_priority(
-    event: &Event,
-    line: Option<u32>,
-    priority: &str,
-    contract: &Contract,
-) -> Error {
+fn unknown_priority(event: &EventRef<'_>, priority: &str, contract: &Contract) -> Error {
     let known: Vec<&str> = contract.priorities().collect();
     Error::new(
         ErrorKind::UnknownPriority,
         format!(
             "{}: unknown priority {priority:?} for contract {:?} (expected one of {known:?})",
-            describe(event, line),
+            describe(event),
             contract.id()
         ),
     )
