@@ -50,6 +50,75 @@ pub enum MeasurementState {
     Excluded,
 }
 
+/// A short list of periods stored inline: nearly every clock has one to three, and a
+/// replay makes millions of them, so they must not each cost a heap allocation.
+#[derive(Debug, Clone, Default)]
+struct Periods {
+    inline: [(i64, i64); Periods::INLINE],
+    len: usize,
+    spill: Vec<(i64, i64)>,
+}
+
+impl Periods {
+    const INLINE: usize = 3;
+
+    fn one(period: (i64, i64)) -> Periods {
+        let mut p = Periods::default();
+        p.push(period);
+        p
+    }
+
+    fn push(&mut self, period: (i64, i64)) {
+        if self.len < Periods::INLINE {
+            self.inline[self.len] = period;
+        } else {
+            if self.len == Periods::INLINE {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(period);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[(i64, i64)] {
+        if self.len <= Periods::INLINE {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut (i64, i64)> {
+        if self.len == 0 {
+            None
+        } else if self.len <= Periods::INLINE {
+            Some(&mut self.inline[self.len - 1])
+        } else {
+            self.spill.last_mut()
+        }
+    }
+
+    fn last(&self) -> Option<&(i64, i64)> {
+        self.as_slice().last()
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<'p> IntoIterator for &'p Periods {
+    type Item = &'p (i64, i64);
+    type IntoIter = std::slice::Iter<'p, (i64, i64)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
 /// One clock of one ticket: response, or one cycle of resolution.
 #[derive(Debug, Clone)]
 struct Clock<'a> {
@@ -59,7 +128,7 @@ struct Clock<'a> {
     /// The priority in force when the clock started.
     base_priority: &'a str,
     /// Periods in which the clock was active (before pauses); the last may be open.
-    active: Vec<(i64, i64)>,
+    active: Periods,
     /// Priority changes that reached the clock while it was live, in order.
     changes: Vec<(i64, &'a str)>,
     /// Changes made while the clock was stopped but could still resume (reopen policy
@@ -76,7 +145,7 @@ impl<'a> Clock<'a> {
             cycle,
             started_at: at,
             base_priority: priority,
-            active: vec![(at, OPEN)],
+            active: Periods::one((at, OPEN)),
             changes: Vec::new(),
             pending: Vec::new(),
             first_stop: None,
@@ -118,7 +187,7 @@ pub(crate) struct TicketHistory<'a> {
     state: TicketState,
     status: Option<&'a str>,
     /// Periods in a pause status; the last may be open.
-    pauses: Vec<(i64, i64)>,
+    pauses: Periods,
     /// The status that started each pause period.
     pause_reasons: Vec<&'a str>,
     reopens: u32,
@@ -204,7 +273,7 @@ impl<'a> TicketHistory<'a> {
             party: party.as_deref(),
             state: TicketState::Open,
             status: None,
-            pauses: Vec::new(),
+            pauses: Periods::default(),
             pause_reasons: Vec::new(),
             reopens: 0,
             excluded: None,
@@ -604,6 +673,7 @@ impl<'a> TicketHistory<'a> {
         }
         let wall: i64 = clock
             .active
+            .as_slice()
             .iter()
             .map(|&(s, e)| (e.min(measured_to) - s.max(regime.start)).max(0))
             .sum();
@@ -650,7 +720,7 @@ impl<'a> TicketHistory<'a> {
             .min(m.regime.until);
         let mut out = Vec::new();
         let mut cursor = start;
-        for &(s, e) in &clock.active {
+        for &(s, e) in clock.active.as_slice() {
             let (s, e) = (s.max(start), e.min(stop));
             if s >= e {
                 continue;
@@ -666,7 +736,7 @@ impl<'a> TicketHistory<'a> {
             }
             let mut t = s;
             if m.regime.target.pausable {
-                for (&(ps, pe), status) in self.pauses.iter().zip(&self.pause_reasons) {
+                for (&(ps, pe), status) in self.pauses.as_slice().iter().zip(&self.pause_reasons) {
                     let (ps, pe) = (ps.max(s), pe.min(e));
                     if ps >= pe {
                         continue;
@@ -704,7 +774,7 @@ struct Regime<'a> {
     until: i64,
     target_ms: i64,
     /// Running periods: active, from `start`, up to the regime's end, minus pauses.
-    running: Vec<(i64, i64)>,
+    running: Periods,
     used: i64,
     paused: i64,
 }
@@ -722,16 +792,16 @@ impl<'a> Regime<'a> {
         let target_ms = cal
             .target_working_time(Instant::from_millis_unchecked(start), target.within)?
             .as_millis();
-        let mut running = Vec::with_capacity(clock.active.len() + 2);
+        let mut running = Periods::default();
         let mut paused = 0;
-        for &(s, e) in &clock.active {
+        for &(s, e) in clock.active.as_slice() {
             let (s, e) = (s.max(start), e.min(until));
             if s >= e {
                 continue;
             }
             if target.pausable && !history.pauses.is_empty() {
                 let mut t = s;
-                for (ps, pe) in clip(&history.pauses, s, e) {
+                for (ps, pe) in clip(history.pauses.as_slice(), s, e) {
                     if ps > t {
                         running.push((t, ps));
                     }
@@ -807,14 +877,11 @@ fn wt(cal: &Calendar, s: i64, e: i64) -> Result<i64> {
 }
 
 /// The parts of `periods` inside `[s, e)`, open ends closed at `e`.
-fn clip(periods: &[(i64, i64)], s: i64, e: i64) -> Vec<(i64, i64)> {
-    periods
-        .iter()
-        .filter_map(|&(ps, pe)| {
-            let (a, b) = (ps.max(s), pe.min(e));
-            (a < b).then_some((a, b))
-        })
-        .collect()
+fn clip(periods: &[(i64, i64)], s: i64, e: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
+    periods.iter().filter_map(move |&(ps, pe)| {
+        let (a, b) = (ps.max(s), pe.min(e));
+        (a < b).then_some((a, b))
+    })
 }
 
 /// Pushes `[s, e)` as alternating running and closed-hours segments of `cal`.
