@@ -247,6 +247,55 @@ pub struct ContractSpec {
     /// Credit terms (SPEC §9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CreditsSpec>,
+    /// Co-managed IT: the parties that hold tickets, e.g. `["internal", "msp"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<String>,
+    /// The party whose SLA this contract's targets and credits are (one of `parties`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Coverage calendar per party: a ticket opened without `party` goes to the first
+    /// party, in `parties` order, whose coverage calendar is working at that instant.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub coverage: BTreeMap<String, String>,
+    /// Parties whose holding time the SLA clocks exclude (waiting for the customer's own
+    /// IT is not the provider's delay).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pause_when_held_by: Vec<String>,
+    /// OLA targets per party, then per priority (`"*"` for every priority).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ola: BTreeMap<String, BTreeMap<String, OlaTargets>>,
+}
+
+/// The OLA targets of one party for one priority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OlaTargets {
+    /// From receiving a ticket to the party's first `responded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge: Option<TargetSpec>,
+    /// From receiving a ticket to handing it on (or resolving it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<TargetSpec>,
+}
+
+/// The two OLA clocks of a party holding a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OlaMetric {
+    /// Receipt to the party's first response.
+    Acknowledge,
+    /// Receipt to handing the ticket on.
+    Hold,
+}
+
+impl OlaMetric {
+    /// `"acknowledge"` or `"hold"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OlaMetric::Acknowledge => "acknowledge",
+            OlaMetric::Hold => "hold",
+        }
+    }
 }
 
 /// A contract fee: `{ monthly = "12500.00" }` or `{ per_user = "65.00", users = 180 }`.
@@ -394,6 +443,10 @@ pub struct Contract {
     pause_statuses: HashSet<String>,
     /// Priorities in sorted order with their targets per metric (`None`: not measured).
     targets: Vec<(String, [Option<Target>; 2])>,
+    /// Coverage calendars in `parties` order.
+    coverage: Vec<(String, Calendar)>,
+    /// OLA targets by (party, priority or `*`): acknowledge, hold.
+    ola: BTreeMap<(String, String), [Option<Target>; 2]>,
 }
 
 impl Contract {
@@ -507,6 +560,7 @@ impl Contract {
             validate_credits(credits, &spec.targets, spec.fee.is_some())
                 .map_err(|e| e.context(&place))?;
         }
+        let (coverage, ola) = validate_parties(&spec, &calendars).map_err(|e| e.context(&place))?;
         let pause_statuses = spec.pause_statuses.iter().cloned().collect();
         Ok(Contract {
             spec,
@@ -514,6 +568,8 @@ impl Contract {
             calendars,
             pause_statuses,
             targets,
+            coverage,
+            ola,
         })
     }
 
@@ -574,6 +630,51 @@ impl Contract {
         self.targets[i].1[metric.index()].as_ref()
     }
 
+    /// Whether the contract names parties (co-managed IT).
+    pub fn is_co_managed(&self) -> bool {
+        !self.spec.parties.is_empty()
+    }
+
+    /// Whether `party` is one of the contract's parties.
+    pub fn has_party(&self, party: &str) -> bool {
+        self.spec.parties.iter().any(|p| p == party)
+    }
+
+    /// The party whose SLA the targets are.
+    pub fn provider(&self) -> Option<&str> {
+        self.spec.provider.as_deref()
+    }
+
+    /// Whether the SLA clocks exclude the time `party` holds a ticket.
+    pub fn pauses_when_held_by(&self, party: &str) -> bool {
+        self.spec.pause_when_held_by.iter().any(|p| p == party)
+    }
+
+    /// The party that covers `at`: the first, in `parties` order, whose coverage calendar
+    /// is working then; `None` without coverage calendars or when none covers it.
+    pub fn covering_party(&self, at: crate::Instant) -> Result<Option<&str>> {
+        for (party, calendar) in &self.coverage {
+            if calendar.is_working(at)? {
+                return Ok(Some(party));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The OLA target of `party` for `priority` (or its `*` entry).
+    pub fn ola_target(&self, party: &str, priority: &str, metric: OlaMetric) -> Option<&Target> {
+        let index = metric as usize;
+        let exact = self
+            .ola
+            .get(&(party.to_string(), priority.to_string()))
+            .and_then(|t| t[index].as_ref());
+        exact.or_else(|| {
+            self.ola
+                .get(&(party.to_string(), "*".to_string()))
+                .and_then(|t| t[index].as_ref())
+        })
+    }
+
     fn priority_index(&self, priority: &str) -> Option<usize> {
         self.targets
             .binary_search_by(|(p, _)| p.as_str().cmp(priority))
@@ -629,6 +730,96 @@ fn compile_target(
             }))
         }
     }
+}
+
+type PartyTables = (
+    Vec<(String, Calendar)>,
+    BTreeMap<(String, String), [Option<Target>; 2]>,
+);
+
+/// Checks the co-managed keys: every party named exists, the provider is a party, and
+/// calendars and OLA targets compile.
+fn validate_parties(spec: &ContractSpec, calendars: &Calendars) -> Result<PartyTables> {
+    let unknown = |party: &str, key: &str| {
+        Error::new(
+            ErrorKind::UnknownParty,
+            format!(
+                "{key} names unknown party {party:?} (expected one of {:?})",
+                spec.parties
+            ),
+        )
+    };
+    let known = |party: &str| spec.parties.iter().any(|p| p == party);
+    let mut seen = HashSet::new();
+    for party in &spec.parties {
+        if party.is_empty() || !seen.insert(party) {
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("parties: {party:?} is empty or listed twice"),
+            ));
+        }
+    }
+    let uses_parties = spec.provider.is_some()
+        || !spec.coverage.is_empty()
+        || !spec.pause_when_held_by.is_empty()
+        || !spec.ola.is_empty();
+    if uses_parties && spec.parties.is_empty() {
+        return Err(Error::new(
+            ErrorKind::MissingField,
+            "missing \"parties\" (provider, coverage, pause_when_held_by and ola name parties)",
+        ));
+    }
+    if let Some(provider) = &spec.provider {
+        if !known(provider) {
+            return Err(unknown(provider, "provider"));
+        }
+    }
+    for party in &spec.pause_when_held_by {
+        if !known(party) {
+            return Err(unknown(party, "pause_when_held_by"));
+        }
+        if spec.provider.as_deref() == Some(party.as_str()) {
+            return Err(Error::new(ErrorKind::InvalidValue, format!("pause_when_held_by: {party:?} is the provider; its own holding time cannot pause its clocks")));
+        }
+    }
+    for party in spec.coverage.keys().chain(spec.ola.keys()) {
+        if !known(party) {
+            return Err(unknown(party, "coverage or ola"));
+        }
+    }
+    let mut coverage = Vec::new();
+    for party in &spec.parties {
+        if let Some(name) = spec.coverage.get(party) {
+            let calendar = calendars.get(name).cloned().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnknownCalendar,
+                    format!("coverage.{party}: unknown calendar {name:?}"),
+                )
+            })?;
+            coverage.push((party.clone(), calendar));
+        }
+    }
+    let mut ola = BTreeMap::new();
+    for (party, by_priority) in &spec.ola {
+        for (priority, targets) in by_priority {
+            if priority != "*" && !spec.targets.contains_key(priority) {
+                return Err(Error::new(ErrorKind::UnknownPriority, format!("ola.{party}.{priority}: unknown priority (expected \"*\" or a priority with targets)")));
+            }
+            let mut pair: [Option<Target>; 2] = [None, None];
+            for (i, entry) in [&targets.acknowledge, &targets.hold]
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(entry) = entry {
+                    // OLA clocks never pause on statuses: `pausable` is meaningless there.
+                    pair[i] = compile_target(entry, Metric::Response, calendars)
+                        .map_err(|e| e.context(format_args!("ola.{party}.{priority}")))?;
+                }
+            }
+            ola.insert((party.clone(), priority.clone()), pair);
+        }
+    }
+    Ok((coverage, ola))
 }
 
 fn validate_credits(

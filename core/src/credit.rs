@@ -145,6 +145,10 @@ pub struct CreditStatement {
     pub capped: bool,
     /// The subtotal, capped.
     pub total: Money,
+    /// Working time the SLA clocks excluded because another party held the tickets
+    /// (`pause_when_held_by`), over the measurements decided in the period: the delay
+    /// the provider was not charged for.
+    pub excluded_held_ms: crate::Duration,
 }
 
 impl CreditStatement {
@@ -293,6 +297,9 @@ impl CreditStatement {
             cap,
             capped,
             total: Money::new(total, units),
+            excluded_held_ms: crate::Duration::from_millis(
+                report.tallies.values().map(|t| t.held_ms).sum(),
+            ),
         })
     }
 }

@@ -88,6 +88,10 @@ pub enum ErrorKind {
     ConflictingDuplicate,
     /// `explain` for a ticket the ledger does not hold.
     UnknownTicket,
+    /// A party that the contract does not list (co-managed contracts).
+    UnknownParty,
+    /// An `assigned` to the party and group already holding the ticket.
+    HandoffToHolder,
 }
 
 impl ErrorKind {
@@ -126,6 +130,8 @@ impl ErrorKind {
         ErrorKind::AmbiguousContract,
         ErrorKind::ConflictingDuplicate,
         ErrorKind::UnknownTicket,
+        ErrorKind::UnknownParty,
+        ErrorKind::HandoffToHolder,
     ];
 
     /// The family of the error, which the bindings use to pick an exception class:
@@ -160,7 +166,9 @@ impl ErrorKind {
             | ErrorKind::UnknownContract
             | ErrorKind::AmbiguousContract
             | ErrorKind::ConflictingDuplicate
-            | ErrorKind::UnknownTicket => "event",
+            | ErrorKind::UnknownTicket
+            | ErrorKind::UnknownParty
+            | ErrorKind::HandoffToHolder => "event",
             ErrorKind::UnknownKey
             | ErrorKind::MissingField
             | ErrorKind::InvalidValue
@@ -205,6 +213,8 @@ impl ErrorKind {
             ErrorKind::AmbiguousContract => "ambiguous_contract",
             ErrorKind::ConflictingDuplicate => "conflicting_duplicate",
             ErrorKind::UnknownTicket => "unknown_ticket",
+            ErrorKind::UnknownParty => "unknown_party",
+            ErrorKind::HandoffToHolder => "handoff_to_holder",
         }
     }
 }

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::calendar::local;
-use crate::contract::Metric;
+use crate::contract::{Metric, OlaMetric};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::Evaluation;
 use crate::ticket::{MeasurementState, TicketState};
@@ -189,6 +189,9 @@ pub struct Tally {
     /// Measurements decided in the period whose first resolution fell in an earlier period
     /// (reopen policy `resume`): decided again here.
     pub redecided: Vec<String>,
+    /// Working time the SLA excluded because another party held the tickets
+    /// (`pause_when_held_by`), over the measurements decided in the period.
+    pub held_ms: i64,
     /// Working time of the stopped, decided measurements (sorted).
     working: Vec<i64>,
     /// Wall time of the same (sorted).
@@ -215,6 +218,7 @@ impl Tally {
         self.open += other.open;
         self.excluded += other.excluded;
         self.cancelled += other.cancelled;
+        self.held_ms += other.held_ms;
         self.met_tickets.extend(other.met_tickets.iter().cloned());
         self.met_tickets.sort();
         self.breached_tickets
@@ -255,6 +259,38 @@ pub struct Report {
     pub as_of: Instant,
     /// Per priority and metric.
     pub tallies: BTreeMap<(String, Metric), Tally>,
+    /// OLA clocks per party, priority and metric, decided in the period (co-managed).
+    pub ola: BTreeMap<(String, String, OlaMetric), Tally>,
+    /// Per party: the tickets resolved in the period that it held, and for how long.
+    pub parties: BTreeMap<String, PartySummary>,
+    /// Handoffs of the tickets resolved in the period.
+    pub handoffs: u64,
+    /// Of those, hand-backs to the previous holder (A -> B -> A).
+    pub ping_pongs: u64,
+}
+
+/// What one party did for the tickets resolved in a period (co-managed IT).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PartySummary {
+    /// Tickets it held at some point.
+    pub tickets: u64,
+    /// Open working time it held them (on each ticket's resolution calendar).
+    pub working_ms: i64,
+    /// Open wall time it held them.
+    pub wall_ms: i64,
+    /// Per priority, working time held: the responsibility split of each priority.
+    pub by_priority: BTreeMap<String, i64>,
+}
+
+impl PartySummary {
+    fn merge(&mut self, other: &PartySummary) {
+        self.tickets += other.tickets;
+        self.working_ms += other.working_ms;
+        self.wall_ms += other.wall_ms;
+        for (p, ms) in &other.by_priority {
+            *self.by_priority.entry(p.clone()).or_default() += ms;
+        }
+    }
 }
 
 impl Report {
@@ -262,7 +298,69 @@ impl Report {
     /// `min(period.to, as_of)`. Tickets of other contracts are ignored.
     pub fn from_evaluation(contract: &str, period: Period, evaluation: &Evaluation) -> Report {
         let mut tallies: BTreeMap<(String, Metric), Tally> = BTreeMap::new();
+        let mut ola: BTreeMap<(String, String, OlaMetric), Tally> = BTreeMap::new();
+        let mut parties: BTreeMap<String, PartySummary> = BTreeMap::new();
+        let mut handoffs = (0u64, 0u64);
         for ticket in evaluation.tickets.iter().filter(|t| t.contract == contract) {
+            for o in &ticket.ola {
+                let tally = ola
+                    .entry((o.party.clone(), o.priority.clone(), o.metric))
+                    .or_default();
+                match o.decided_at {
+                    Some(d) if period.contains(d) => {
+                        if o.breached_at.is_some() {
+                            tally.breached += 1;
+                            tally.breached_tickets.push((
+                                ticket.ticket.clone(),
+                                (o.elapsed_ms.as_millis() - o.target_ms.as_millis()),
+                            ));
+                        } else {
+                            tally.met += 1;
+                            tally.met_tickets.push(ticket.ticket.clone());
+                        }
+                        if o.stopped_at.is_some() {
+                            tally.working.push(o.elapsed_ms.as_millis());
+                        }
+                    }
+                    d if d.is_none_or(|d| d >= period.to) && o.received_at < period.to => {
+                        tally.open += 1
+                    }
+                    _ => {}
+                }
+            }
+            // Party time counts with the ticket's resolution, in the period it was decided.
+            let resolved_here = ticket
+                .metrics
+                .iter()
+                .filter(|m| m.metric == Metric::Resolution)
+                .filter_map(|m| m.stopped_at)
+                .any(|t| period.contains(t));
+            if resolved_here {
+                let holders: Vec<&str> = ticket
+                    .held
+                    .iter()
+                    .map(|h| h.party.as_str())
+                    .filter(|p| *p != crate::party::CUSTOMER)
+                    .collect();
+                for h in ticket
+                    .held
+                    .iter()
+                    .filter(|h| h.party != crate::party::CUSTOMER)
+                {
+                    let summary = parties.entry(h.party.clone()).or_default();
+                    summary.tickets += 1;
+                    summary.working_ms += h.working_ms.as_millis();
+                    summary.wall_ms += h.wall_ms.as_millis();
+                    *summary
+                        .by_priority
+                        .entry(ticket.priority.clone())
+                        .or_default() += h.working_ms.as_millis();
+                }
+                if !holders.is_empty() {
+                    handoffs.0 += u64::from(ticket.handoffs);
+                    handoffs.1 += u64::from(ticket.ping_pongs);
+                }
+            }
             for m in &ticket.metrics {
                 let tally = tallies.entry((m.priority.clone(), m.metric)).or_default();
                 if ticket.state == TicketState::Cancelled {
@@ -287,6 +385,7 @@ impl Report {
                             tally.met += 1;
                             tally.met_tickets.push(ticket.ticket.clone());
                         }
+                        tally.held_ms += m.held_ms.as_millis();
                         if m.first_stopped_at.is_some_and(|first| first < period.from) {
                             tally.redecided.push(ticket.ticket.clone());
                         }
@@ -316,11 +415,21 @@ impl Report {
             tally.redecided.sort();
         }
         tallies.retain(|_, t| t.measured() + t.open + t.excluded + t.cancelled > 0);
+        for tally in ola.values_mut() {
+            tally.working.sort_unstable();
+            tally.met_tickets.sort();
+            tally.breached_tickets.sort();
+        }
+        ola.retain(|_, t| t.measured() + t.open > 0);
         Report {
             contract: contract.to_string(),
             period,
             as_of: evaluation.as_of,
             tallies,
+            ola,
+            parties,
+            handoffs: handoffs.0,
+            ping_pongs: handoffs.1,
         }
     }
 
@@ -343,6 +452,18 @@ impl Report {
         for (key, tally) in &other.tallies {
             merged.tallies.entry(key.clone()).or_default().merge(tally);
         }
+        for (key, tally) in &other.ola {
+            merged.ola.entry(key.clone()).or_default().merge(tally);
+        }
+        for (party, summary) in &other.parties {
+            merged
+                .parties
+                .entry(party.clone())
+                .or_default()
+                .merge(summary);
+        }
+        merged.handoffs += other.handoffs;
+        merged.ping_pongs += other.ping_pongs;
         Ok(merged)
     }
 
@@ -382,6 +503,53 @@ impl Report {
             }
         }
         rows
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// One OLA row of a report: a party's clock for a priority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OlaRow {
+    /// The party.
+    pub party: String,
+    /// The priority when the party received the tickets.
+    pub priority: String,
+    /// `acknowledge` or `hold`.
+    pub metric: OlaMetric,
+    /// Met plus breached.
+    pub measured: u64,
+    /// Met.
+    pub met: u64,
+    /// Breached.
+    pub breached: u64,
+    /// Undecided when the period closed.
+    pub open: u64,
+    /// Met / measured.
+    pub compliance: Option<Compliance>,
+    /// Working time of the stopped clocks.
+    pub working_time: Option<DurationStats>,
+}
+
+impl Report {
+    /// The OLA rows, per party, priority and metric.
+    pub fn ola_rows(&self) -> Vec<OlaRow> {
+        self.ola
+            .iter()
+            .map(|((party, priority, metric), t)| OlaRow {
+                party: party.clone(),
+                priority: priority.clone(),
+                metric: *metric,
+                measured: t.measured(),
+                met: t.met,
+                breached: t.breached,
+                open: t.open,
+                compliance: t.compliance(),
+                working_time: DurationStats::of(&t.working),
+            })
+            .collect()
     }
 }
 
@@ -441,12 +609,24 @@ impl Serialize for Report {
             period: &'a Period,
             as_of: Instant,
             rows: Vec<ReportRow>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            ola: Vec<OlaRow>,
+            #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+            parties: &'a BTreeMap<String, PartySummary>,
+            #[serde(skip_serializing_if = "is_zero")]
+            handoffs: u64,
+            #[serde(skip_serializing_if = "is_zero")]
+            ping_pongs: u64,
         }
         Shape {
             contract: &self.contract,
             period: &self.period,
             as_of: self.as_of,
             rows: self.rows(),
+            ola: self.ola_rows(),
+            parties: &self.parties,
+            handoffs: self.handoffs,
+            ping_pongs: self.ping_pongs,
         }
         .serialize(s)
     }

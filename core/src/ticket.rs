@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::{Contract, Metric, OnPriorityChange, OnReopen, Target};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, EventKind};
+use crate::party::{Holding, OlaResult, PartyTime};
 use crate::time::{Duration, Instant};
 use crate::Calendar;
 
@@ -105,10 +106,6 @@ impl Periods {
     fn len(&self) -> usize {
         self.len
     }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
 }
 
 impl<'p> IntoIterator for &'p Periods {
@@ -197,6 +194,12 @@ pub(crate) struct TicketHistory<'a> {
     resolution: Vec<Clock<'a>>,
     priority_changes: Vec<PriorityChange>,
     flags: Vec<&'static str>,
+    /// Who held the ticket when (co-managed IT).
+    holding: Holding<'a>,
+    /// Periods in which the ticket was open (not resolved); the last may be open.
+    open_periods: Periods,
+    /// Instants at which the ticket was resolved (or closed or cancelled while open).
+    resolutions: Vec<i64>,
 }
 
 /// A priority change, as shown in `explain`.
@@ -266,11 +269,28 @@ impl<'a> TicketHistory<'a> {
             return Err(unknown_priority(&event, priority, contract));
         }
         let at = event.at.as_millis();
+        // The first holder: the opening party, or whoever's coverage includes the instant.
+        let party: Option<&'a str> = match party.as_deref() {
+            Some(p) => Some(p),
+            None => contract.covering_party(event.at)?,
+        };
+        if let Some(p) = party {
+            if contract.is_co_managed() && !contract.has_party(p) {
+                return Err(unknown_party(&event, p, contract));
+            }
+        }
+        let mut holding = Holding::default();
+        if let Some(p) = party {
+            holding.receive(at, p, None, priority);
+        }
         Ok(TicketHistory {
+            holding,
+            open_periods: Periods::one((at, OPEN)),
+            resolutions: Vec::new(),
             ticket: event.ticket,
             opened_priority: priority,
             priority,
-            party: party.as_deref(),
+            party,
             state: TicketState::Open,
             status: None,
             pauses: Periods::default(),
@@ -321,9 +341,12 @@ impl<'a> TicketHistory<'a> {
                     "second \"opened\" for a ticket that is already open".into(),
                 )
             }
-            EventKind::Responded { .. } => {
+            EventKind::Responded { party } => {
                 if self.response.is_running() {
                     self.response.stop(at);
+                }
+                if let Some(who) = party.as_deref().or(self.party) {
+                    self.holding.acknowledge(at, who);
                 }
             }
             EventKind::Status { status } => {
@@ -347,7 +370,25 @@ impl<'a> TicketHistory<'a> {
                     self.change_priority(at, priority);
                 }
             }
-            EventKind::Assigned { party, .. } => self.party = Some(party),
+            EventKind::Assigned { party, group } => {
+                if self.contract.is_co_managed() && !self.contract.has_party(party) {
+                    return Err(unknown_party(&event, party, self.contract));
+                }
+                let group = group.as_deref();
+                match self.holding.current() {
+                    Some((holder, held_group)) if holder == party.as_str() => {
+                        if held_group == group && self.contract.is_co_managed() {
+                            return fail(
+                                ErrorKind::HandoffToHolder,
+                                format!("\"assigned\" to {party:?} (group {group:?}), which already holds the ticket"),
+                            );
+                        }
+                        self.holding.regroup(group);
+                    }
+                    _ => self.holding.receive(at, party, group, self.priority),
+                }
+                self.party = Some(party);
+            }
             EventKind::Resolved => {
                 if self.state == TicketState::Resolved {
                     let since = self
@@ -362,6 +403,7 @@ impl<'a> TicketHistory<'a> {
                     );
                 }
                 self.state = TicketState::Resolved;
+                self.end_open(at);
                 self.response.stop(at);
                 if let Some(clock) = self.resolution.last_mut() {
                     clock.stop(at);
@@ -376,6 +418,7 @@ impl<'a> TicketHistory<'a> {
                     );
                 }
                 self.state = TicketState::Open;
+                self.open_periods.push((at, OPEN));
                 self.reopens += 1;
                 match self.contract.on_reopen() {
                     OnReopen::Resume => {
@@ -396,6 +439,7 @@ impl<'a> TicketHistory<'a> {
                 if self.state == TicketState::Open {
                     // Closing an open ticket resolves it at the same instant.
                     self.flag("closed_without_resolution");
+                    self.end_open(at);
                     self.response.stop(at);
                     if let Some(clock) = self.resolution.last_mut() {
                         clock.stop(at);
@@ -405,6 +449,7 @@ impl<'a> TicketHistory<'a> {
                 self.end_pending();
             }
             EventKind::Cancelled { reason } => {
+                self.end_open(at);
                 self.response.stop(at);
                 if let Some(clock) = self.resolution.last_mut() {
                     clock.stop(at);
@@ -451,6 +496,35 @@ impl<'a> TicketHistory<'a> {
         }
     }
 
+    /// The open time split between holders and the customer, on the calendar of the
+    /// current priority's resolution target (24x7 if it has none).
+    fn attribution(&self, end: i64) -> Result<Vec<PartyTime>> {
+        let always;
+        let calendar = match self.contract.target(self.priority, Metric::Resolution) {
+            Some(target) => &target.calendar,
+            None => {
+                always = Calendar::always();
+                &always
+            }
+        };
+        self.holding.attribution(
+            self.open_periods.as_slice(),
+            self.pauses.as_slice(),
+            calendar,
+            end,
+        )
+    }
+
+    /// The ticket stops being open at `at` (resolved, or closed or cancelled while open).
+    fn end_open(&mut self, at: i64) {
+        if let Some(last) = self.open_periods.last_mut() {
+            if last.1 == OPEN {
+                last.1 = at;
+                self.resolutions.push(at);
+            }
+        }
+    }
+
     fn end_pending(&mut self) {
         for clock in &mut self.resolution {
             clock.pending.clear();
@@ -479,6 +553,10 @@ impl<'a> TicketHistory<'a> {
             excluded_reason: self.excluded.map(str::to_string),
             cancelled_reason: self.cancelled.flatten().map(str::to_string),
             metrics,
+            held: self.attribution(end)?,
+            handoffs: self.holding.handoffs(),
+            ping_pongs: self.holding.ping_pongs(),
+            ola: self.holding.ola(self.contract, &self.resolutions, end)?,
         })
     }
 
@@ -697,6 +775,7 @@ impl<'a> TicketHistory<'a> {
             due_at: due_at.map(Instant::from_millis_unchecked),
             elapsed_ms: Duration::from_millis(regime.used),
             paused_ms: Duration::from_millis(regime.paused),
+            held_ms: Duration::from_millis(regime.held),
             wall_ms: Duration::from_millis(wall),
             remaining_ms: Duration::from_millis(remaining),
             breached_at: breached_at.map(Instant::from_millis_unchecked),
@@ -710,6 +789,39 @@ impl<'a> TicketHistory<'a> {
 
     /// Splits the measured span of a clock into running, closed-hours, paused and resolved
     /// segments.
+    /// The periods that pause a clock, disjoint and in order, with why: the pause
+    /// statuses if the clock is pausable, and the time held by parties whose holding
+    /// pauses the SLA (`pause_when_held_by`), up to `end`. Where both apply, the status
+    /// is the reason shown.
+    fn pause_pieces(&self, pausable: bool, end: i64) -> Vec<(i64, i64, PauseWhy<'a>)> {
+        let mut pieces: Vec<(i64, i64, PauseWhy<'a>)> = Vec::new();
+        if pausable {
+            for (&(s, e), &status) in self.pauses.as_slice().iter().zip(&self.pause_reasons) {
+                if s < end {
+                    pieces.push((s, e.min(end), PauseWhy::Status(status)));
+                }
+            }
+        }
+        let statuses: Vec<(i64, i64)> = pieces.iter().map(|p| (p.0, p.1)).collect();
+        for (hs, he, party) in self.holding.pausing_periods(self.contract, end) {
+            let mut t = hs;
+            for &(ps, pe) in &statuses {
+                if pe <= t || ps >= he {
+                    continue;
+                }
+                if ps > t {
+                    pieces.push((t, ps, PauseWhy::HeldBy(party)));
+                }
+                t = t.max(pe);
+            }
+            if t < he {
+                pieces.push((t, he, PauseWhy::HeldBy(party)));
+            }
+        }
+        pieces.sort_by_key(|p| p.0);
+        pieces
+    }
+
     fn segments(&self, clock: &Clock, m: &Measured<'_>, end: i64) -> Result<Vec<Segment>> {
         let cal = &m.regime.target.calendar;
         let start = m.regime.start;
@@ -735,25 +847,21 @@ impl<'a> TicketHistory<'a> {
                 ));
             }
             let mut t = s;
-            if m.regime.target.pausable {
-                for (&(ps, pe), status) in self.pauses.as_slice().iter().zip(&self.pause_reasons) {
-                    let (ps, pe) = (ps.max(s), pe.min(e));
-                    if ps >= pe {
-                        continue;
-                    }
-                    if ps > t {
-                        split_by_calendar(cal, t, ps, &mut out)?;
-                    }
-                    let w = wt(cal, ps, pe)?;
-                    out.push(Segment::new(
-                        ps,
-                        pe,
-                        SegmentKind::Paused,
-                        format!("status {status:?}"),
-                        w,
-                    ));
-                    t = pe;
+            for (ps, pe, why) in self.pause_pieces(m.regime.target.pausable, end) {
+                let (ps, pe) = (ps.max(s), pe.min(e));
+                if ps >= pe {
+                    continue;
                 }
+                if ps > t {
+                    split_by_calendar(cal, t, ps, &mut out)?;
+                }
+                let w = wt(cal, ps, pe)?;
+                let reason = match why {
+                    PauseWhy::Status(status) => format!("status {status:?}"),
+                    PauseWhy::HeldBy(party) => format!("held by {party:?}"),
+                };
+                out.push(Segment::new(ps, pe, SegmentKind::Paused, reason, w));
+                t = pe;
             }
             if t < e {
                 split_by_calendar(cal, t, e, &mut out)?;
@@ -762,6 +870,15 @@ impl<'a> TicketHistory<'a> {
         }
         Ok(out)
     }
+}
+
+/// Why a clock is paused.
+#[derive(Debug, Clone, Copy)]
+enum PauseWhy<'a> {
+    /// A pause status.
+    Status(&'a str),
+    /// Held by a party whose holding pauses the SLA.
+    HeldBy(&'a str),
 }
 
 /// One priority regime of a clock, measured.
@@ -777,6 +894,7 @@ struct Regime<'a> {
     running: Periods,
     used: i64,
     paused: i64,
+    held: i64,
 }
 
 impl<'a> Regime<'a> {
@@ -792,6 +910,38 @@ impl<'a> Regime<'a> {
         let target_ms = cal
             .target_working_time(Instant::from_millis_unchecked(start), target.within)?
             .as_millis();
+        // Status pauses need no copy; only co-managed holding pauses build a merged list.
+        let pauses: std::borrow::Cow<'_, [(i64, i64)]> =
+            if history.contract.spec().pause_when_held_by.is_empty() {
+                if target.pausable {
+                    std::borrow::Cow::Borrowed(history.pauses.as_slice())
+                } else {
+                    std::borrow::Cow::Borrowed(&[])
+                }
+            } else {
+                std::borrow::Cow::Owned(
+                    history
+                        .pause_pieces(target.pausable, until)
+                        .into_iter()
+                        .map(|(s, e, _)| (s, e))
+                        .collect(),
+                )
+            };
+        // Of the paused time, how much another party held the ticket (shown per metric
+        // and summed on the credit statement).
+        let mut held = 0;
+        if !history.contract.spec().pause_when_held_by.is_empty() {
+            for (ps, pe, why) in history.pause_pieces(target.pausable, until) {
+                if let PauseWhy::HeldBy(_) = why {
+                    for &(s, e) in clock.active.as_slice() {
+                        let (s, e) = (s.max(start).max(ps), e.min(until).min(pe));
+                        if s < e {
+                            held += wt(cal, s, e)?;
+                        }
+                    }
+                }
+            }
+        }
         let mut running = Periods::default();
         let mut paused = 0;
         for &(s, e) in clock.active.as_slice() {
@@ -799,9 +949,9 @@ impl<'a> Regime<'a> {
             if s >= e {
                 continue;
             }
-            if target.pausable && !history.pauses.is_empty() {
+            if !pauses.is_empty() {
                 let mut t = s;
-                for (ps, pe) in clip(history.pauses.as_slice(), s, e) {
+                for (ps, pe) in clip(&pauses, s, e) {
                     if ps > t {
                         running.push((t, ps));
                     }
@@ -828,6 +978,7 @@ impl<'a> Regime<'a> {
             running,
             used,
             paused,
+            held,
         })
     }
 
@@ -906,6 +1057,18 @@ fn split_by_calendar(cal: &Calendar, s: i64, e: i64, out: &mut Vec<Segment>) -> 
     Ok(())
 }
 
+fn unknown_party(event: &EventRef<'_>, party: &str, contract: &Contract) -> Error {
+    Error::new(
+        ErrorKind::UnknownParty,
+        format!(
+            "{}: unknown party {party:?} for contract {:?} (expected one of {:?})",
+            describe(event),
+            contract.id(),
+            contract.spec().parties
+        ),
+    )
+}
+
 fn unknown_priority(event: &EventRef<'_>, priority: &str, contract: &Contract) -> Error {
     let known: Vec<&str> = contract.priorities().collect();
     Error::new(
@@ -946,6 +1109,9 @@ pub struct MetricResult {
     pub elapsed_ms: Duration,
     /// Working time that passed while the clock was paused.
     pub paused_ms: Duration,
+    /// Of `paused_ms`, the working time another party held the ticket and the contract
+    /// excludes it (`pause_when_held_by`); 0 otherwise.
+    pub held_ms: Duration,
     /// Wall time during which the clock was active (running or paused, not resolved).
     pub wall_ms: Duration,
     /// Target minus elapsed; negative when over.
@@ -996,6 +1162,15 @@ pub struct TicketResult {
     pub cancelled_reason: Option<String>,
     /// One entry per measured clock.
     pub metrics: Vec<MetricResult>,
+    /// The open time split between the parties that held the ticket, and the customer
+    /// while paused; working time on the resolution target's calendar.
+    pub held: Vec<PartyTime>,
+    /// Changes of holder.
+    pub handoffs: u32,
+    /// Handoffs back to the party the ticket came from (A -> B -> A).
+    pub ping_pongs: u32,
+    /// Each party's OLA clocks (co-managed contracts with `ola` targets).
+    pub ola: Vec<OlaResult>,
 }
 
 /// The kind of an explain segment.

@@ -154,3 +154,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Co-managed attribution: every instant of a ticket's open life goes to exactly one
+    /// holder, or to the customer while paused, so the attributed wall times sum to the
+    /// open time (the resolution clock's active time under `resume`).
+    #[test]
+    fn attributed_times_sum_to_the_open_time(seed in any::<u64>(), tickets in 1u64..25, minutes in 0u32..28_800, handoff_mask in any::<u64>()) {
+        let co_managed = Contract::from_toml(&format!("parties = [\"internal\", \"msp\"]\nprovider = \"msp\"\n{CONTRACT_TOML}")).unwrap();
+        let mut events = log(seed, tickets, 0);
+        for (i, e) in events.iter_mut().enumerate() {
+            if let EventKind::Assigned { party, .. } = &mut e.kind {
+                if handoff_mask.rotate_left(i as u32) & 1 == 1 {
+                    *party = "internal".into();
+                }
+            }
+        }
+        let eval = evaluate(events, Mode::Strict, as_of(minutes), &co_managed);
+        for t in &eval.tickets {
+            let held: i64 = t.held.iter().map(|p| p.wall_ms.as_millis()).sum();
+            if let Some(resolution) = t.metrics.iter().find(|m| m.metric == slaledger::Metric::Resolution) {
+                prop_assert_eq!(held, resolution.wall_ms.as_millis(), "{}: {:?}", t.ticket, t.held);
+            }
+        }
+    }
+}
