@@ -1,73 +1,88 @@
 //! The `slaledger` command line.
 //!
 //! Thin by design: it reads files, calls the core, and prints. Every rule lives in
-//! `core/`. Exit codes: 0 success, 1 bad input (strict mode, or an unreadable file), 2
-//! usage (clap's own code).
+//! `core/`. Exit codes: 0 success, 1 bad input (strict mode, an unreadable file, a bad
+//! contract), 2 usage (bad or missing arguments).
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+mod demo;
+mod input;
+mod output;
+
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use slaledger::calendar::Calendars;
+use slaledger::import::{self, servicenow};
 use slaledger::synth::{self, SynthConfig};
-use slaledger::{
-    Contract, CreditStatement, Error, ErrorKind, Evaluation, Instant, Ledger, Mode, Period, Report,
-    TargetDuration,
-};
+use slaledger::{Contract, Error, ErrorKind, Instant, Ledger, Mode, Period, TargetDuration};
+
+use input::{Progress, Source};
+use output::Format;
 
 /// Exit code for bad input.
 const EXIT_INPUT: u8 = 1;
+/// Exit code for bad usage (clap uses the same).
+const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Inputs are JSONL event logs (docs/formats.md); a `.gz` file (or gzip on standard input) is
+decompressed, and `-` reads standard input. Try `slaledger demo` for a tour on the
+bundled examples.
+
+Exit codes:
+  0  success (in --lenient mode, also when events were rejected: they are reported)
+  1  bad input: an event, contract or file that cannot be used (strict mode stops at the
+     first bad event; the message starts with error[code] and names file and line)
+  2  usage: unknown or missing arguments, or a malformed argument value";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "slaledger",
     version,
-    about = "Exact SLA accounting from ticket event logs"
+    about = "Exact SLA accounting from ticket event logs",
+    after_help = AFTER_HELP
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// A readable table.
-    Table,
-    /// The evaluation as one JSON document (SPEC §7).
-    Json,
-}
-
+/// Arguments shared by the commands that replay event logs.
 #[derive(clap::Args, Debug)]
 struct ReplayArgs {
-    /// Event logs (JSONL); `-` reads standard input.
-    #[arg(required = true)]
+    /// Event logs (JSONL, optionally gzip-compressed); `-` reads standard input.
+    #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
     /// A contract file (TOML, or JSON if it ends in .json); repeat for several.
-    #[arg(long = "contract", short = 'c', required = true)]
+    #[arg(long = "contract", short = 'c', required = true, value_name = "FILE")]
     contracts: Vec<PathBuf>,
-    /// Evaluate as of this instant (RFC 3339); default: the latest event.
-    #[arg(long)]
-    as_of: Option<String>,
-    /// Reject bad events and go on instead of stopping at the first.
+    /// Evaluate as of this instant (RFC 3339 with offset); default: the latest event.
+    #[arg(long, value_parser = parse_instant, value_name = "INSTANT")]
+    as_of: Option<Instant>,
+    /// Reject bad events and go on instead of stopping at the first (exit code stays 0).
     #[arg(long)]
     lenient: bool,
+    /// With --lenient: write each rejected event to FILE as JSONL, with its reason.
+    #[arg(long, requires = "lenient", value_name = "FILE")]
+    rejects: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
 struct PeriodArgs {
     /// A calendar month in each contract's zone, e.g. 2026-11.
-    #[arg(long, conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_parser = parse_month, conflicts_with_all = ["from", "to"],
+          required_unless_present = "from", value_name = "YYYY-MM")]
     period: Option<String>,
     /// Start of a custom period (RFC 3339), with --to.
-    #[arg(long, requires = "to")]
-    from: Option<String>,
+    #[arg(long, requires = "to", value_parser = parse_instant, value_name = "INSTANT")]
+    from: Option<Instant>,
     /// End of a custom period (exclusive), with --from.
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[arg(long, requires = "from", value_parser = parse_instant, value_name = "INSTANT")]
+    to: Option<Instant>,
     /// Only this contract id (default: every loaded contract).
-    #[arg(long = "for")]
+    #[arg(long = "for", value_name = "CONTRACT_ID")]
     contract_id: Option<String>,
 }
 
@@ -77,6 +92,7 @@ enum Command {
     Replay {
         #[command(flatten)]
         input: ReplayArgs,
+        /// table, json (the evaluation), jsonl or csv (one record per ticket-metric).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -86,6 +102,7 @@ enum Command {
         input: ReplayArgs,
         #[command(flatten)]
         period: PeriodArgs,
+        /// table, json (a list of reports), jsonl or csv (one record per row).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -95,6 +112,8 @@ enum Command {
         input: ReplayArgs,
         #[command(flatten)]
         period: PeriodArgs,
+        /// table, json (a list of statements), jsonl or csv (one record per line, then a
+        /// `total` record per statement).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -104,24 +123,36 @@ enum Command {
         ticket: String,
         #[command(flatten)]
         input: ReplayArgs,
+        /// table, json (the explanation), jsonl or csv (one record per segment).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Write a seeded synthetic event log (JSONL) to standard output.
+    /// Convert another system's export into slaledger events (JSONL).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Write a seeded synthetic event log (JSONL): the same seed gives the same bytes.
     Gen {
         /// Number of tickets.
         #[arg(long, default_value_t = 1000)]
         tickets: u64,
-        /// The seed; the same seed gives the same bytes.
+        /// The seed; the same seed gives the same bytes on every platform.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Bad events per thousand tickets.
-        #[arg(long, default_value_t = 0)]
+        /// Bad events per thousand tickets (exact duplicates and events out of sequence),
+        /// to exercise --lenient.
+        #[arg(long, default_value_t = 0, value_name = "N")]
         bad_per_mille: u32,
-        /// Also write the contract the log is made for to this file.
-        #[arg(long)]
+        /// Write the log to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Also write the contract the log is made for (id "synthetic") to FILE.
+        #[arg(long, value_name = "FILE")]
         contract_out: Option<PathBuf>,
     },
+    /// Report and credit statement for November 2026 of the two bundled example customers.
+    Demo,
     /// Working time, deadlines and opening hours on a business calendar.
     Calendar {
         /// A TOML file with [calendars.NAME] tables (SPEC §3).
@@ -132,6 +163,42 @@ enum Command {
         #[command(subcommand)]
         query: CalendarQuery,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportSource {
+    /// A ServiceNow incident audit export (CSV, optionally .gz): docs/import-servicenow.md.
+    Servicenow(ServicenowArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ServicenowArgs {
+    /// The export (CSV, optionally gzip-compressed); `-` or nothing reads standard input.
+    #[arg(default_value = "-", value_name = "EXPORT")]
+    input: PathBuf,
+    /// The IANA time zone of the export's wall times (they carry none). Required.
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+    /// The contract id to put on every `opened` event.
+    #[arg(long, value_name = "ID")]
+    contract: Option<String>,
+    /// How slashed dates are ordered: dmy (29/2/2016) or mdy (2/29/2016).
+    #[arg(long, value_enum, default_value_t = DateOrderArg::Dmy)]
+    date_order: DateOrderArg,
+    /// Write the events to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Write every problem found (one JSON object per line, with its row) to FILE.
+    #[arg(long, value_name = "FILE")]
+    problems: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DateOrderArg {
+    /// Day/month/year.
+    Dmy,
+    /// Month/day/year.
+    Mdy,
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,91 +224,160 @@ enum CalendarQuery {
     },
 }
 
+fn parse_instant(text: &str) -> Result<Instant, String> {
+    Instant::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_month(text: &str) -> Result<String, String> {
+    // The zone is the contract's, known later; here only the shape is checked.
+    Period::parse_month(text, slaledger::import::Tz::UTC)
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Why the command failed.
+#[derive(Debug)]
+enum Failure {
+    /// Bad arguments: exit 2.
+    Usage(String),
+    /// Bad input: exit 1.
+    Input(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Failure {
+        Failure::Input(err)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(Failure::Input(err)) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(Failure::Input(err)) => {
             eprintln!("error[{}]: {}", err.code(), err);
             ExitCode::from(EXIT_INPUT)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\nFor more information, try '--help'.");
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
-fn run(cli: Cli) -> slaledger::Result<()> {
+fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    let mut out = BufWriter::new(stdout.lock());
     match cli.command {
         Command::Replay { input, format } => {
-            let (ledger, as_of) = load(&input)?;
-            let eval = ledger.evaluate(as_of)?;
+            let loaded = load(&input)?;
+            loaded.progress.phase("evaluating");
+            let eval = loaded.ledger.evaluate(loaded.as_of)?;
+            loaded.progress.finish();
             match format {
-                Format::Json => write_json(&mut out, &eval)?,
-                Format::Table => print_evaluation(&mut out, &eval).map_err(io_error)?,
+                Format::Table => output::print_evaluation(&mut out, &eval).map_err(io_error)?,
+                Format::Json => output::write_json(&mut out, &eval).map_err(io_error)?,
+                f => output::write_records(
+                    &mut out,
+                    f,
+                    output::REPLAY_COLUMNS,
+                    &output::replay_records(&eval),
+                )
+                .map_err(io_error)?,
             }
-            report_rejections(&eval);
+            loaded.finish_rejections(&input, Some(&eval))?;
         }
         Command::Report {
             input,
             period,
             format,
         } => {
-            let (ledger, as_of) = load(&input)?;
+            let loaded = load(&input)?;
+            loaded.progress.phase("evaluating");
             let mut reports = Vec::new();
-            for contract in selected(&ledger, &period)? {
+            for contract in selected(&loaded.ledger, &period)? {
                 let p = resolve_period(&period, contract)?;
-                reports.push(ledger.report(
-                    contract.id(),
-                    p,
-                    input.as_of.is_some().then_some(as_of),
-                )?);
+                reports.push(loaded.ledger.report(contract.id(), p, input.as_of)?);
             }
+            loaded.progress.finish();
             match format {
-                Format::Json => write_json(&mut out, &reports)?,
-                Format::Table => print_reports(&mut out, &reports).map_err(io_error)?,
+                Format::Table => output::print_reports(&mut out, &reports).map_err(io_error)?,
+                Format::Json => output::write_json(&mut out, &reports).map_err(io_error)?,
+                f => output::write_records(
+                    &mut out,
+                    f,
+                    output::REPORT_COLUMNS,
+                    &output::report_records(&reports),
+                )
+                .map_err(io_error)?,
             }
+            loaded.finish_rejections(&input, None)?;
         }
         Command::Credits {
             input,
             period,
             format,
         } => {
-            let (ledger, as_of) = load(&input)?;
+            let loaded = load(&input)?;
+            loaded.progress.phase("evaluating");
             let mut statements = Vec::new();
-            for contract in selected(&ledger, &period)? {
+            for contract in selected(&loaded.ledger, &period)? {
                 let p = resolve_period(&period, contract)?;
-                statements.push(ledger.credits(
-                    contract.id(),
-                    p,
-                    input.as_of.is_some().then_some(as_of),
-                )?);
+                statements.push(loaded.ledger.credits(contract.id(), p, input.as_of)?);
             }
+            loaded.progress.finish();
             match format {
-                Format::Json => write_json(&mut out, &statements)?,
-                Format::Table => print_statements(&mut out, &statements).map_err(io_error)?,
+                Format::Table => {
+                    output::print_statements(&mut out, &statements).map_err(io_error)?
+                }
+                Format::Json => output::write_json(&mut out, &statements).map_err(io_error)?,
+                f => output::write_records(
+                    &mut out,
+                    f,
+                    output::CREDIT_COLUMNS,
+                    &output::credit_records(&statements),
+                )
+                .map_err(io_error)?,
             }
+            loaded.finish_rejections(&input, None)?;
         }
         Command::Explain {
             ticket,
             input,
             format,
         } => {
-            let (ledger, as_of) = load(&input)?;
-            let explanation = ledger.explain(&ticket, as_of)?;
+            let loaded = load(&input)?;
+            let explanation = loaded.ledger.explain(&ticket, loaded.as_of)?;
+            loaded.progress.finish();
             match format {
-                Format::Json => write_json(&mut out, &explanation)?,
-                Format::Table => print_explanation(&mut out, &explanation).map_err(io_error)?,
+                Format::Table => {
+                    output::print_explanation(&mut out, &explanation).map_err(io_error)?
+                }
+                Format::Json => output::write_json(&mut out, &explanation).map_err(io_error)?,
+                f => output::write_records(
+                    &mut out,
+                    f,
+                    output::EXPLAIN_COLUMNS,
+                    &output::explain_records(&explanation),
+                )
+                .map_err(io_error)?,
             }
+            loaded.finish_rejections(&input, None)?;
         }
+        Command::Import {
+            source: ImportSource::Servicenow(args),
+        } => import_servicenow(&mut out, args)?,
         Command::Gen {
             tickets,
             seed,
             bad_per_mille,
+            out: path,
             contract_out,
         } => {
             if let Some(path) = contract_out {
-                std::fs::write(&path, synth::CONTRACT_TOML).map_err(|e| file_error(&path, e))?;
+                std::fs::write(&path, synth::CONTRACT_TOML)
+                    .map_err(|e| input::write_error(&path, &e))?;
             }
             let events = synth::generate(&SynthConfig {
                 tickets,
@@ -249,289 +385,177 @@ fn run(cli: Cli) -> slaledger::Result<()> {
                 bad_per_mille,
                 ..SynthConfig::default()
             });
-            out.write_all(synth::to_jsonl(&events).as_bytes())
-                .map_err(io_error)?;
+            let text = synth::to_jsonl(&events);
+            match path {
+                Some(path) => std::fs::write(&path, text.as_bytes())
+                    .map_err(|e| input::write_error(&path, &e))?,
+                None => out.write_all(text.as_bytes()).map_err(io_error)?,
+            }
         }
+        Command::Demo => demo::run(&mut out)?,
         Command::Calendar {
             file,
             calendar,
             query,
         } => calendar_query(&mut out, &file, &calendar, query)?,
     }
-    out.flush().map_err(io_error)
+    out.flush().map_err(io_error)?;
+    Ok(())
 }
 
-/// Builds the ledger from contracts and event files, and picks the as-of instant.
-fn load(input: &ReplayArgs) -> slaledger::Result<(Ledger, Instant)> {
-    let mode = if input.lenient {
+/// A ledger built from the command line's contracts and events.
+struct Loaded {
+    ledger: Ledger,
+    as_of: Instant,
+    sources: Vec<Source>,
+    progress: Progress,
+    loaded: input::Loaded,
+}
+
+fn load(args: &ReplayArgs) -> Result<Loaded, Failure> {
+    let sources = input::sources(&args.events).map_err(Failure::Usage)?;
+    let mode = if args.lenient {
         Mode::Lenient
     } else {
         Mode::Strict
     };
     let mut ledger = Ledger::new(mode);
-    for path in &input.contracts {
-        let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
-        let contract = if path.extension().is_some_and(|x| x == "json") {
-            Contract::from_json(&text)
-        } else {
-            Contract::from_toml(&text)
-        };
-        ledger.add_contract(contract.map_err(|e| e.context(path.display()))?)?;
+    for contract in input::contracts(&args.contracts)? {
+        ledger.add_contract(contract)?;
     }
-    let mut latest = Instant::MIN;
-    for path in &input.events {
-        let reader: Box<dyn BufRead> = if path == Path::new("-") {
-            Box::new(BufReader::new(io::stdin()))
-        } else {
-            Box::new(BufReader::new(
-                File::open(path).map_err(|e| file_error(path, e))?,
-            ))
+    let progress = Progress::for_sources(&sources, "reading events");
+    let loaded = input::load_events(&mut ledger, &sources, args.rejects.is_some(), &progress)
+        .inspect_err(|_| progress.finish())?;
+    let as_of = args.as_of.or(loaded.latest).unwrap_or(Instant::MIN);
+    Ok(Loaded {
+        ledger,
+        as_of,
+        sources,
+        progress,
+        loaded,
+    })
+}
+
+impl Loaded {
+    /// In lenient mode: says on standard error how many events were rejected, and writes
+    /// them to the `--rejects` file. Needs the evaluation as of the default as-of; the
+    /// caller passes it when it already has it.
+    fn finish_rejections(
+        &self,
+        args: &ReplayArgs,
+        eval: Option<&slaledger::Evaluation>,
+    ) -> Result<(), Failure> {
+        if self.ledger.mode() != Mode::Lenient {
+            return Ok(());
+        }
+        let owned;
+        let eval = match eval {
+            Some(e) => e,
+            None => {
+                owned = self.ledger.evaluate(self.as_of)?;
+                &owned
+            }
         };
-        // Track the latest instant so the default as-of covers the whole log.
-        for line in slaledger::event::read_jsonl(reader) {
-            match line.event {
-                Ok(event) => {
-                    latest = latest.max(event.at);
-                    ledger
-                        .ingest_event(event, Some(line.line))
-                        .map_err(|e| e.context(path.display()))?;
-                }
-                Err(err) if mode == Mode::Strict => return Err(err.context(path.display())),
-                Err(err) => ledger.reject_unreadable(&err, line.line),
+        if let Some(path) = &args.rejects {
+            input::write_rejects(path, eval, &self.sources, &self.loaded)?;
+        }
+        if !eval.rejected.is_empty() {
+            let whereto = match &args.rejects {
+                Some(p) => format!("written to {}", p.display()),
+                None => "list them with --rejects FILE".into(),
+            };
+            eprintln!("{} events rejected ({whereto}):", eval.rejected.len());
+            for r in eval.rejected.iter().take(10) {
+                eprintln!("  [{}] {}", r.code, r.message);
+            }
+            if eval.rejected.len() > 10 {
+                eprintln!("  ... and {} more", eval.rejected.len() - 10);
             }
         }
+        Ok(())
     }
-    let as_of = match &input.as_of {
-        Some(text) => Instant::parse(text)?,
-        None => latest,
-    };
-    Ok((ledger, as_of))
 }
 
 /// The contracts a report or statement is for.
-fn selected<'a>(ledger: &'a Ledger, args: &PeriodArgs) -> slaledger::Result<Vec<&'a Contract>> {
+fn selected<'a>(ledger: &'a Ledger, args: &PeriodArgs) -> Result<Vec<&'a Contract>, Failure> {
     match &args.contract_id {
         Some(id) => Ok(vec![ledger.contract(id)?]),
         None => Ok(ledger.contracts().collect()),
     }
 }
 
-fn resolve_period(args: &PeriodArgs, contract: &Contract) -> slaledger::Result<Period> {
-    match (&args.period, &args.from, &args.to) {
-        (Some(month), _, _) => Period::parse_month(month, contract.timezone()),
-        (None, Some(from), Some(to)) => Period::new(Instant::parse(from)?, Instant::parse(to)?),
-        _ => Err(Error::new(
-            ErrorKind::InvalidValue,
-            "give --period YYYY-MM, or --from and --to",
+fn resolve_period(args: &PeriodArgs, contract: &Contract) -> Result<Period, Failure> {
+    match (&args.period, args.from, args.to) {
+        (Some(month), _, _) => Ok(Period::parse_month(month, contract.timezone())?),
+        (None, Some(from), Some(to)) => {
+            Period::new(from, to).map_err(|e| Failure::Usage(e.to_string()))
+        }
+        _ => Err(Failure::Usage(
+            "give --period YYYY-MM, or --from and --to".into(),
         )),
     }
 }
 
-fn print_reports(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
-    for report in reports {
-        writeln!(
-            out,
-            "contract {}: {} .. {} (as of {})",
-            report.contract, report.period.from, report.period.to, report.as_of
-        )?;
-        writeln!(
-            out,
-            "{:<5} {:<10} {:>8} {:>6} {:>8} {:>5} {:>8} {:>9} {:>11} {:>9} {:>9}",
-            "prio",
-            "metric",
-            "measured",
-            "met",
-            "breached",
-            "open",
-            "excluded",
-            "cancelled",
-            "compliance",
-            "median",
-            "p90"
-        )?;
-        for row in report.rows() {
-            let compliance = row
-                .compliance
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "-".into());
-            let (median, p90) = row
-                .working_time
-                .as_ref()
-                .map_or(("-".into(), "-".into()), |s| {
-                    (hours(s.median_ms), hours(s.p90_ms))
-                });
-            writeln!(
-                out,
-                "{:<5} {:<10} {:>8} {:>6} {:>8} {:>5} {:>8} {:>9} {:>11} {:>9} {:>9}",
-                row.priority,
-                row.metric.name(),
-                row.measured,
-                row.met,
-                row.breached,
-                row.open,
-                row.excluded,
-                row.cancelled,
-                compliance,
-                median,
-                p90
-            )?;
-        }
-        writeln!(out)?;
+fn import_servicenow(out: &mut impl Write, args: ServicenowArgs) -> Result<(), Failure> {
+    let Some(zone) = &args.tz else {
+        return Err(Failure::Usage(
+            "the ServiceNow export's timestamps (29/2/2016 01:16) carry no time zone: give \
+             the zone they are in with --tz ZONE, an IANA name such as America/New_York or \
+             UTC\n\nUsage: slaledger import servicenow --tz ZONE [EXPORT]"
+                .into(),
+        ));
+    };
+    let tz = import::parse_time_zone(zone).map_err(|e| Failure::Usage(format!("--tz: {e}")))?;
+    let options = servicenow::Options {
+        contract: args.contract.clone(),
+        date_order: match args.date_order {
+            DateOrderArg::Dmy => servicenow::DateOrder::DayMonthYear,
+            DateOrderArg::Mdy => servicenow::DateOrder::MonthDayYear,
+        },
+    };
+    let source = Source::new(&args.input);
+    let progress = Progress::for_sources(std::slice::from_ref(&source), "reading export");
+    let reader = source.open(&progress)?;
+    let result = servicenow::import(reader, tz, &options).map_err(|e| e.context(source.name()));
+    progress.finish();
+    let result = result?;
+    let mut text = String::new();
+    for event in &result.events {
+        text.push_str(&event.to_json());
+        text.push('\n');
     }
-    Ok(())
-}
-
-fn print_statements(out: &mut impl Write, statements: &[CreditStatement]) -> io::Result<()> {
-    for s in statements {
-        writeln!(
-            out,
-            "credit statement, contract {}: {} .. {}, fee {} {}",
-            s.contract, s.period.from, s.period.to, s.fee, s.currency
-        )?;
-        for line in &s.lines {
-            let basis = serde_json::to_string(&line.basis).unwrap_or_default();
-            writeln!(
-                out,
-                "  {:<13} {:<3} {:<10} {:>12}  {basis}",
-                line.rule,
-                line.priority,
-                line.metric.name(),
-                line.amount.to_string()
-            )?;
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(|e| input::write_error(path, &e))?
         }
-        writeln!(out, "  {:<28} {:>12}", "subtotal", s.subtotal.to_string())?;
-        if let Some(cap) = s.cap {
-            writeln!(
-                out,
-                "  {:<28} {:>12}{}",
-                "cap",
-                cap.to_string(),
-                if s.capped { "  (applied)" } else { "" }
-            )?;
-        }
-        writeln!(
-            out,
-            "  {:<28} {:>12} {}\n",
-            "total credit",
-            s.total.to_string(),
-            s.currency
-        )?;
+        None => out.write_all(text.as_bytes()).map_err(io_error)?,
     }
-    Ok(())
-}
-
-fn report_rejections(eval: &Evaluation) {
-    if !eval.rejected.is_empty() {
-        eprintln!(
-            "{} events rejected (listed in the JSON output under \"rejected\"):",
-            eval.rejected.len()
-        );
-        for r in eval.rejected.iter().take(20) {
-            eprintln!("  [{}] {}", r.code, r.message);
+    if let Some(path) = &args.problems {
+        let mut lines = String::new();
+        for p in &result.problems {
+            lines.push_str(&serde_json::to_string(p).unwrap_or_default());
+            lines.push('\n');
         }
-        if eval.rejected.len() > 20 {
-            eprintln!("  ... and {} more", eval.rejected.len() - 20);
-        }
+        std::fs::write(path, lines.as_bytes()).map_err(|e| input::write_error(path, &e))?;
     }
-}
-
-fn write_json<T: serde::Serialize>(out: &mut impl Write, value: &T) -> slaledger::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)
-        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))?;
-    writeln!(out).map_err(io_error)
-}
-
-fn hours(ms: i64) -> String {
-    let sign = if ms < 0 { "-" } else { "" };
-    let ms = ms.abs();
-    format!("{sign}{}:{:02}", ms / 3_600_000, ms / 60_000 % 60)
-}
-
-fn print_evaluation(out: &mut impl Write, eval: &Evaluation) -> io::Result<()> {
-    writeln!(
-        out,
-        "as of {}: {} tickets, {} events ({} duplicates, {} rejected)",
-        eval.as_of,
-        eval.stats.tickets,
-        eval.stats.events,
-        eval.stats.duplicates,
-        eval.stats.rejected
-    )?;
-    writeln!(
-        out,
-        "{:<14} {:<4} {:<10} {:<3} {:<9} {:>9} {:>9} {:>9}  due / breached at",
-        "ticket", "prio", "metric", "cyc", "state", "target", "used", "paused"
-    )?;
-    for t in &eval.tickets {
-        for m in &t.metrics {
-            let when = m
-                .breached_at
-                .or(m.due_at)
-                .map(|i| i.to_string())
-                .unwrap_or_else(|| "-".into());
-            let state = serde_json::to_value(m.state)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "{:<14} {:<4} {:<10} {:<3} {:<9} {:>9} {:>9} {:>9}  {when}",
-                t.ticket,
-                m.priority,
-                m.metric.name(),
-                m.cycle,
-                state,
-                hours(m.target_ms.as_millis()),
-                hours(m.elapsed_ms.as_millis()),
-                hours(m.paused_ms.as_millis()),
-            )?;
+    eprintln!(
+        "{}: {} rows, {} incidents, {} events, {} problems{}",
+        source.name(),
+        result.rows,
+        result.incidents.len(),
+        result.events.len(),
+        result.problems.len(),
+        match (&args.problems, result.problems.is_empty()) {
+            (Some(p), false) => format!(" (written to {})", p.display()),
+            (None, false) => " (list them with --problems FILE)".into(),
+            _ => String::new(),
         }
+    );
+    for p in result.problems.iter().take(5) {
+        eprintln!("  [{}] {}", p.code, p.message);
     }
-    Ok(())
-}
-
-fn print_explanation(out: &mut impl Write, x: &slaledger::Explanation) -> io::Result<()> {
-    writeln!(
-        out,
-        "ticket {} (contract {}) as of {}",
-        x.ticket, x.contract, x.as_of
-    )?;
-    for c in &x.priority_changes {
-        writeln!(
-            out,
-            "  priority {} -> {} at {} ({:?})",
-            c.from, c.to, c.at, c.policy
-        )?;
-    }
-    for clock in &x.clocks {
-        let r = &clock.result;
-        writeln!(
-            out,
-            "\n{} cycle {} ({} on {:?}, target {}): used {}, paused {}, wall {}",
-            r.metric,
-            r.cycle,
-            r.priority,
-            r.calendar,
-            r.target,
-            hours(r.elapsed_ms.as_millis()),
-            hours(r.paused_ms.as_millis()),
-            hours(r.wall_ms.as_millis())
-        )?;
-        for s in &clock.segments {
-            let kind = serde_json::to_value(s.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {} .. {}  {:<12} {:>7}  {}",
-                s.from,
-                s.to,
-                kind,
-                hours(s.working_ms.as_millis()),
-                s.reason
-            )?;
-        }
+    if result.problems.len() > 5 {
+        eprintln!("  ... and {} more", result.problems.len() - 5);
     }
     Ok(())
 }
@@ -542,7 +566,7 @@ fn calendar_query(
     calendar: &str,
     query: CalendarQuery,
 ) -> slaledger::Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|e| file_error(file, e))?;
+    let text = std::fs::read_to_string(file).map_err(|e| input::file_error(file, &e))?;
     let calendars = Calendars::from_toml(&text).map_err(|e| e.context(file.display()))?;
     let cal = calendars.get(calendar).ok_or_else(|| {
         let known: Vec<&str> = calendars.names().collect();
@@ -591,13 +615,6 @@ fn calendar_query(
         }
     };
     writeln!(out, "{line}").map_err(io_error)
-}
-
-fn file_error(path: &Path, err: io::Error) -> Error {
-    Error::new(
-        ErrorKind::InvalidValue,
-        format!("cannot read {}: {err}", path.display()),
-    )
 }
 
 fn io_error(err: io::Error) -> Error {
