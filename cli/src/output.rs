@@ -413,8 +413,74 @@ pub fn print_reports(out: &mut impl Write, reports: &[Report]) -> io::Result<()>
             out,
             "  (median and p90: working time h:mm from start to stop, MTTA for response, MTTR for resolution)\n"
         )?;
+        print_parties(out, report)?;
     }
     Ok(())
+}
+
+/// The co-managed part of a report: who held the tickets resolved in the period, and
+/// each party's OLA compliance. Nothing for a contract without parties.
+fn print_parties(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    if report.parties.is_empty() && report.ola.is_empty() {
+        return Ok(());
+    }
+    let total: i64 = report.parties.values().map(|p| p.working_ms).sum();
+    writeln!(
+        out,
+        "  who held the tickets resolved in the period ({} handoffs, {} hand-backs):",
+        report.handoffs, report.ping_pongs
+    )?;
+    writeln!(
+        out,
+        "  {:<12} {:>7} {:>12} {:>7}",
+        "party", "tickets", "working h:mm", "share"
+    )?;
+    for (party, p) in &report.parties {
+        let share = if total > 0 {
+            format!("{}%", p.working_ms * 100 / total)
+        } else {
+            "-".into()
+        };
+        writeln!(
+            out,
+            "  {:<12} {:>7} {:>12} {:>7}",
+            party,
+            p.tickets,
+            hours(p.working_ms),
+            share
+        )?;
+    }
+    let rows = report.ola_rows();
+    if !rows.is_empty() {
+        writeln!(
+            out,
+            "  OLA (each party's own commitments; not part of the credits):"
+        )?;
+        writeln!(
+            out,
+            "  {:<12} {:<5} {:<12} {:>8} {:>5} {:>8} {:>5} {:>10}",
+            "party", "prio", "clock", "measured", "met", "breached", "open", "compliance"
+        )?;
+        for row in rows {
+            let compliance = row
+                .compliance
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "-".into());
+            writeln!(
+                out,
+                "  {:<12} {:<5} {:<12} {:>8} {:>5} {:>8} {:>5} {:>10}",
+                row.party,
+                row.priority,
+                row.metric.name(),
+                row.measured,
+                row.met,
+                row.breached,
+                row.open,
+                compliance
+            )?;
+        }
+    }
+    writeln!(out)
 }
 
 /// The basis of a credit line in words.

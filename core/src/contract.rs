@@ -635,6 +635,11 @@ impl Contract {
         !self.spec.parties.is_empty()
     }
 
+    /// Whether the contract has coverage calendars.
+    pub fn has_coverage(&self) -> bool {
+        !self.coverage.is_empty()
+    }
+
     /// Whether `party` is one of the contract's parties.
     pub fn has_party(&self, party: &str) -> bool {
         self.spec.parties.iter().any(|p| p == party)

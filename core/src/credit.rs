@@ -14,18 +14,51 @@ use crate::contract::{Cap, Contract, Metric, Rounding};
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::{days_by_month, Compliance, Period, Report};
 
-/// An amount of money in a currency.
+/// An ISO 4217 currency code (three capital letters), kept inline so money is `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// Parses a code such as `"USD"`.
+    pub fn new(code: &str) -> Result<Currency> {
+        match code.as_bytes() {
+            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Currency([a, b, c])),
+            _ => Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("currency {code:?} is not an ISO 4217 code such as \"USD\""),
+            )),
+        }
+    }
+
+    /// The code.
+    pub fn code(&self) -> &str {
+        // Three ASCII capitals by construction.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An amount of money in a currency, with the number of minor units it is shown with.
+///
+/// Arithmetic is checked: [`Money::checked_add`] refuses another currency and overflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money {
     amount: Decimal,
+    currency: Currency,
     minor_units: u32,
 }
 
 impl Money {
-    /// An amount with the currency's number of minor units (2 for USD, 0 for JPY).
-    pub fn new(amount: Decimal, minor_units: u32) -> Money {
+    /// An amount in `currency`, shown with `minor_units` decimals (2 for USD, 0 for JPY).
+    pub fn new(amount: Decimal, currency: Currency, minor_units: u32) -> Money {
         Money {
             amount,
+            currency,
             minor_units,
         }
     }
@@ -33,6 +66,26 @@ impl Money {
     /// The exact amount.
     pub fn amount(&self) -> Decimal {
         self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// The sum, if both are in the same currency and it does not overflow.
+    pub fn checked_add(self, other: Money) -> Result<Money> {
+        if self.currency != other.currency {
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!(
+                    "cannot add {} {} to {} {}",
+                    other, other.currency, self, self.currency
+                ),
+            ));
+        }
+        let amount = Money::checked(self.amount.checked_add(other.amount), "a sum of money")?;
+        Ok(Money { amount, ..self })
     }
 
     fn checked(value: Option<Decimal>, what: &str) -> Result<Decimal> {
@@ -166,7 +219,9 @@ impl CreditStatement {
             Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
             Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
         };
-        let round = |d: Decimal| Money::new(d.round_dp_with_strategy(units, strategy), units);
+        // Validated by the contract when it has a fee or credits; "XXX" (no currency) else.
+        let code = Currency::new(&currency).unwrap_or(Currency(*b"XXX"));
+        let round = |d: Decimal| Money::new(d.round_dp_with_strategy(units, strategy), code, units);
         let fee_exact = period_fee(contract, &report.period)?;
         let percent_of_fee = |p: Decimal, what: &str| {
             Money::checked(fee_exact.checked_mul(p / Decimal::ONE_HUNDRED), what)
@@ -273,10 +328,11 @@ impl CreditStatement {
             });
         }
 
-        let mut subtotal = Decimal::ZERO;
+        let mut subtotal = Money::new(Decimal::ZERO, code, units);
         for line in &lines {
-            subtotal = Money::checked(subtotal.checked_add(line.amount.amount()), "the subtotal")?;
+            subtotal = subtotal.checked_add(line.amount)?;
         }
+        let subtotal = subtotal.amount();
         let cap = match credits.cap {
             Some(Cap::Percent(p)) => Some(round(percent_of_fee(p.0, "the cap")?)),
             Some(Cap::Amount(a)) => Some(round(a.0)),
@@ -293,10 +349,10 @@ impl CreditStatement {
             currency,
             fee: round(fee_exact),
             lines,
-            subtotal: Money::new(subtotal, units),
+            subtotal: Money::new(subtotal, code, units),
             cap,
             capped,
-            total: Money::new(total, units),
+            total: Money::new(total, code, units),
             excluded_held_ms: crate::Duration::from_millis(
                 report.tallies.values().map(|t| t.held_ms).sum(),
             ),
@@ -345,10 +401,19 @@ mod tests {
 
     #[test]
     fn money_shows_minor_units_and_serializes_as_a_string() {
-        let m = Money::new(Decimal::new(625, 0), 2);
+        let usd = Currency::new("USD").unwrap();
+        let m = Money::new(Decimal::new(625, 0), usd, 2);
         assert_eq!(m.to_string(), "625.00");
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"625.00\"");
-        assert_eq!(Money::new(Decimal::new(1200, 0), 0).to_string(), "1200");
+        let jpy = Currency::new("JPY").unwrap();
+        assert_eq!(
+            Money::new(Decimal::new(1200, 0), jpy, 0).to_string(),
+            "1200"
+        );
+        assert_eq!(m.checked_add(m).unwrap().to_string(), "1250.00");
+        let yen = Money::new(Decimal::ONE, jpy, 0);
+        assert_eq!(m.checked_add(yen).unwrap_err().code(), "invalid_value");
+        assert_eq!(Currency::new("usd").unwrap_err().code(), "invalid_value");
         assert_eq!(minor_units("JPY"), 0);
         assert_eq!(minor_units("KWD"), 3);
         assert_eq!(minor_units("EUR"), 2);

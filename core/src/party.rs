@@ -21,6 +21,9 @@ const OPEN: i64 = i64::MAX;
 /// The name open time is attributed to while the status pauses the ticket.
 pub const CUSTOMER: &str = "customer";
 
+/// The name open time is attributed to before the first holder (a coverage gap).
+pub const UNASSIGNED: &str = "unassigned";
+
 /// One party's holding of a ticket.
 #[derive(Debug, Clone)]
 pub(crate) struct Hold<'a> {
@@ -146,8 +149,16 @@ impl<'a> Holding<'a> {
             }
             Ok(())
         };
+        if self.holds.is_empty() {
+            return Ok(out);
+        }
         for &(os, oe) in open {
             let oe = oe.min(end);
+            // Before the first holder (coverage left a gap), the time is unassigned.
+            let first = self.holds[0].from;
+            if os < first.min(oe) {
+                add(UNASSIGNED, os, first.min(oe))?;
+            }
             for hold in &self.holds {
                 let (s, e) = (hold.from.max(os), hold.to.min(oe));
                 if s >= e {

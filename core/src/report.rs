@@ -340,13 +340,11 @@ impl Report {
                     .held
                     .iter()
                     .map(|h| h.party.as_str())
-                    .filter(|p| *p != crate::party::CUSTOMER)
+                    .filter(|p| *p != crate::party::CUSTOMER && *p != crate::party::UNASSIGNED)
                     .collect();
-                for h in ticket
-                    .held
-                    .iter()
-                    .filter(|h| h.party != crate::party::CUSTOMER)
-                {
+                for h in ticket.held.iter().filter(|h| {
+                    h.party != crate::party::CUSTOMER && h.party != crate::party::UNASSIGNED
+                }) {
                     let summary = parties.entry(h.party.clone()).or_default();
                     summary.tickets += 1;
                     summary.working_ms += h.working_ms.as_millis();

@@ -283,6 +283,13 @@ impl<'a> TicketHistory<'a> {
         if let Some(p) = party {
             holding.receive(at, p, None, priority);
         }
+        // Coverage that leaves a gap is reported on the ticket, not refused: the ticket
+        // is real, and its clocks still run.
+        let flags = if party.is_none() && contract.has_coverage() {
+            vec!["uncovered"]
+        } else {
+            Vec::new()
+        };
         Ok(TicketHistory {
             holding,
             open_periods: Periods::one((at, OPEN)),
@@ -301,7 +308,7 @@ impl<'a> TicketHistory<'a> {
             response: Clock::new(Metric::Response, 1, at, priority),
             resolution: vec![Clock::new(Metric::Resolution, 1, at, priority)],
             priority_changes: Vec::new(),
-            flags: Vec::new(),
+            flags,
             contract,
         })
     }
