@@ -1,9 +1,9 @@
 //! One ticket: the fold of its events into clocks, and the measurement of those clocks
 //! as of an instant (SPEC §6–§7).
 //!
-//! The fold is pure and fallible: [`TicketHistory::apply`] takes events in apply order
+//! The fold is pure and fallible: `TicketHistory::apply` takes events in apply order
 //! and records, per clock, the periods in which it was active and the priority changes
-//! that reached it. Measuring is separate ([`TicketHistory::measure`]), because the
+//! that reached it. Measuring is separate (`TicketHistory::measure`), because the
 //! priority policy `recalculate` re-measures the same periods under another calendar and
 //! target, and because an evaluation `as_of` an instant closes open periods there.
 
