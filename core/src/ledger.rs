@@ -94,6 +94,9 @@ pub struct Evaluation {
     pub stats: Stats,
 }
 
+/// One evaluated ticket: its result, if it was opened, and the events rejected in it.
+type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
+
 /// What happened to one ingested event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ingested {
@@ -426,12 +429,27 @@ impl Ledger {
         let mut order: Vec<(&str, usize)> =
             self.by_ticket.iter().map(|(t, &i)| (&**t, i)).collect();
         order.sort_unstable();
+        // Tickets are independent, so with the `parallel` feature they are evaluated on
+        // all cores; results are assembled in ticket order either way, so the output, and
+        // in strict mode the error reported (the first in ticket order), are the same.
+        #[cfg(feature = "parallel")]
+        let outcomes: Vec<Result<TicketOutcome>> = {
+            use rayon::prelude::*;
+            order
+                .par_iter()
+                .map(|&(_, index)| self.evaluate_ticket(index, as_of))
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let outcomes = order
+            .iter()
+            .map(|&(_, index)| self.evaluate_ticket(index, as_of));
         let mut tickets = Vec::with_capacity(order.len());
         let mut rejected = self.ingest_rejections.clone();
-        for (_, index) in order {
-            if let Some(history) = self.fold(&self.logs[index], as_of, &mut rejected)? {
-                tickets.push(history.measure(as_of)?);
-            }
+        for outcome in outcomes {
+            let (ticket, rejections) = outcome?;
+            rejected.extend(rejections);
+            tickets.extend(ticket);
         }
         let stats = Stats {
             events: self.events,
@@ -445,6 +463,14 @@ impl Ledger {
             rejected,
             stats,
         })
+    }
+
+    /// One ticket's result (if it was opened) and the events rejected while folding it.
+    fn evaluate_ticket(&self, index: usize, as_of: Instant) -> Result<TicketOutcome> {
+        let mut rejected = Vec::new();
+        let history = self.fold(&self.logs[index], as_of, &mut rejected)?;
+        let result = history.map(|h| h.measure(as_of)).transpose()?;
+        Ok((result, rejected))
     }
 
     /// The report of `contract` for `period`, evaluated as of the period's end or the
