@@ -25,6 +25,8 @@ __all__ = [
     "Rejection",
     "Stats",
     "MetricResult",
+    "PartyTime",
+    "OlaResult",
     "TicketResult",
     "EvaluationDict",
     "MetricRecord",
@@ -83,6 +85,8 @@ ErrorCode = Literal[
     "ambiguous_contract",
     "conflicting_duplicate",
     "unknown_ticket",
+    "unknown_party",
+    "handoff_to_holder",
 ]
 
 
@@ -125,10 +129,36 @@ class MetricResult(_MetricResultOptional):
     due_at: Optional[datetime]
     elapsed_ms: timedelta
     paused_ms: timedelta
+    held_ms: timedelta
     wall_ms: timedelta
     remaining_ms: timedelta
     breached_at: Optional[datetime]
     warned_at: List[datetime]
+    decided_at: Optional[datetime]
+
+
+class PartyTime(TypedDict):
+    """Open time attributed to one party, or to ``"customer"`` while paused."""
+
+    party: str
+    working_ms: timedelta
+    wall_ms: timedelta
+
+
+class OlaResult(TypedDict):
+    """One OLA clock of one party's holding of a ticket (co-managed contracts)."""
+
+    party: str
+    metric: Literal["acknowledge", "hold"]
+    priority: str
+    target: str
+    target_ms: timedelta
+    calendar: str
+    received_at: datetime
+    stopped_at: Optional[datetime]
+    elapsed_ms: timedelta
+    state: MeasurementState
+    breached_at: Optional[datetime]
     decided_at: Optional[datetime]
 
 
@@ -150,6 +180,10 @@ class TicketResult(_TicketResultOptional):
     reopens: int
     flags: List[str]
     metrics: List[MetricResult]
+    held: List[PartyTime]
+    handoffs: int
+    ping_pongs: int
+    ola: List[OlaResult]
 
 
 class EvaluationDict(TypedDict):
@@ -287,6 +321,7 @@ class CreditStatementDict(TypedDict):
     cap: Optional[Decimal]
     capped: bool
     total: Decimal
+    excluded_held_ms: timedelta
 
 
 class _CreditRecordBasis(TypedDict, total=False):
