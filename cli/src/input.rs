@@ -10,7 +10,7 @@ use std::time::{Duration, Instant as WallClock};
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use slaledger::event::JsonlLine;
-use slaledger::{Contract, Error, ErrorKind, Evaluation, Event, Instant, Ledger, Rejection};
+use slaledger::{Contract, Error, ErrorKind, Evaluation, Ledger, Rejection};
 
 /// An input named on the command line: a file, or `-` for standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,8 +180,6 @@ pub fn contracts(paths: &[PathBuf]) -> Result<Vec<Contract>, Error> {
 /// What loading the events gave besides the ledger.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// The latest `at` of any event read (the default as-of).
-    pub latest: Option<Instant>,
     /// Lines of standard input, kept only when a `--rejects` file will need them.
     stdin_lines: Vec<String>,
 }
@@ -222,30 +220,18 @@ pub fn load_events(
                 continue;
             }
             let parsed = match std::str::from_utf8(&bytes) {
-                Ok(_) => Event::from_json(trimmed),
-                Err(err) => Err(Error::new(
-                    ErrorKind::MalformedJson,
-                    format!("expected UTF-8 text, found invalid bytes ({err})"),
-                )),
-            };
-            let parsed = parsed.map_err(|e| e.context(format_args!("line {line}")));
-            if let Ok(event) = &parsed {
-                loaded.latest = Some(loaded.latest.map_or(event.at, |t| t.max(event.at)));
-            }
-            // A line that is a JSON object but not a valid event still names its id and
-            // ticket, so a lenient rejection can say which ticket it concerns.
-            let (id, ticket) = match &parsed {
-                Ok(_) => (None, None),
-                Err(_) => id_and_ticket(trimmed),
-            };
-            ledger
-                .ingest_line(JsonlLine {
+                Ok(_) => JsonlLine::parse(line, trimmed),
+                Err(err) => JsonlLine {
                     line,
-                    event: parsed,
-                    id,
-                    ticket,
-                })
-                .map_err(|e| e.context(&name))?;
+                    event: Err(Error::new(
+                        ErrorKind::MalformedJson,
+                        format!("line {line}: expected UTF-8 text, found invalid bytes ({err})"),
+                    )),
+                    id: None,
+                    ticket: None,
+                },
+            };
+            ledger.ingest_line(parsed).map_err(|e| e.context(&name))?;
         }
     }
     Ok(loaded)
@@ -353,18 +339,6 @@ fn locate(
 }
 
 /// The string `id` and `ticket` of a line that is a JSON object.
-fn id_and_ticket(text: &str) -> (Option<String>, Option<String>) {
-    let object = serde_json::from_str::<serde_json::Value>(text).ok();
-    let field = |name: &str| {
-        object
-            .as_ref()
-            .and_then(|o| o.get(name))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    (field("id"), field("ticket"))
-}
-
 pub fn file_error(path: &Path, err: &io::Error) -> Error {
     Error::new(
         ErrorKind::InvalidValue,

@@ -426,7 +426,10 @@ fn load(args: &ReplayArgs) -> Result<Loaded, Failure> {
     let progress = Progress::for_sources(&sources, "reading events");
     let loaded = input::load_events(&mut ledger, &sources, args.rejects.is_some(), &progress)
         .inspect_err(|_| progress.finish())?;
-    let as_of = args.as_of.or(loaded.latest).unwrap_or(Instant::MIN);
+    let as_of = args
+        .as_of
+        .or(ledger.latest_event_at())
+        .unwrap_or(Instant::MIN);
     Ok(Loaded {
         ledger,
         as_of,

@@ -322,7 +322,9 @@ pub struct JsonlLine {
 }
 
 impl JsonlLine {
-    fn read(line: u32, text: &str) -> JsonlLine {
+    /// Parses the text of line `line` (without its newline): the event, or the error
+    /// with the line number and, when the text is an object, its `id` and `ticket`.
+    pub fn parse(line: u32, text: &str) -> JsonlLine {
         match Event::from_json(text) {
             Ok(event) => JsonlLine {
                 line,
@@ -389,7 +391,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                     if text.is_empty() {
                         continue;
                     }
-                    return Some(JsonlLine::read(self.line, text));
+                    return Some(JsonlLine::parse(self.line, text));
                 }
                 Err(err) => {
                     self.done = true;

@@ -213,6 +213,8 @@ pub struct Ledger {
     rejected_tickets: HashSet<String>,
     events: u64,
     duplicates: u64,
+    /// The latest `at` of any event read (the natural default as-of).
+    latest: Option<Instant>,
 }
 
 impl Ledger {
@@ -254,6 +256,7 @@ impl Ledger {
     /// never decides which survives.
     pub fn ingest_event(&mut self, event: Event, line: Option<u32>) -> Result<Ingested> {
         self.events += 1;
+        self.latest = Some(self.latest.map_or(event.at, |t| t.max(event.at)));
         let hash = self.hasher.hash_one(event.id.as_str());
         let Some((index, pos)) = self.find_id(&event.id, hash) else {
             self.store(event, line, hash);
@@ -417,6 +420,11 @@ impl Ledger {
                 Ok(Ingested::Rejected)
             }
         }
+    }
+
+    /// The latest `at` of any event read so far: evaluating as of it covers the whole log.
+    pub fn latest_event_at(&self) -> Option<Instant> {
+        self.latest
     }
 
     /// Number of distinct tickets seen.
