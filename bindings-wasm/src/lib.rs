@@ -18,7 +18,7 @@
 //! Everything that is not conversion lives in the core. The raw exports are not the
 //! public API: `js/index.js` wraps them (`replay`, `report`, `credits`, `explain`,
 //! `Calendar`, `Ledger`) and `js/index.d.ts` types them. The one thing here that is not a
-//! conversion is a memory hint for the WebAssembly allocator ([`reserve_heap`]).
+//! conversion is a memory hint for the WebAssembly allocator (`reserve_heap`).
 //!
 //! The crate also builds for the native target (so that the workspace's clippy and tests
 //! see it); only the functions that touch JS values need a JS host, and the unit tests
