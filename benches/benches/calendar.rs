@@ -28,6 +28,26 @@ fn business() -> Calendar {
     .expect("the benchmark calendar is valid")
 }
 
+/// The same calendar with its holidays as rules: the `us_federal` preset and a
+/// partial-day Christmas Eve, expanded per year on demand (issue 9).
+fn business_with_rules() -> Calendar {
+    Calendar::from_toml(
+        "business_rules",
+        r#"
+        timezone = "America/New_York"
+        mon = ["08:00-12:00", "13:00-18:00"]
+        tue = ["08:00-12:00", "13:00-18:00"]
+        wed = ["08:00-12:00", "13:00-18:00"]
+        thu = ["08:00-12:00", "13:00-18:00"]
+        fri = ["08:00-12:00", "13:00-17:00"]
+        sun = ["22:00-06:00"]
+        holiday_rules = ["us_federal", { fixed = "11-27", from_year = 2026, to_year = 2026 },
+                         { fixed = "12-24", hours = ["08:00-12:00"] }]
+        "#,
+    )
+    .expect("the benchmark calendar is valid")
+}
+
 /// Deterministic pseudo-random ranges within 2026 (xorshift; no dependency needed).
 fn ranges() -> Vec<(Instant, Instant)> {
     let start = Instant::parse("2026-01-01T00:00:00Z")
@@ -118,12 +138,53 @@ fn calendar_queries(c: &mut Criterion) {
                 .count()
         })
     });
+
+    // Holidays from rules: the rules are expanded once per year while compiling, so the
+    // queries run on the same compiled spans and cost the same.
+    let ruled = business_with_rules();
+    ruled
+        .working_time(
+            Instant::parse("2026-01-01T00:00:00Z").unwrap(),
+            Instant::parse("2028-01-01T00:00:00Z").unwrap(),
+        )
+        .expect("valid");
+    group.bench_function("working_time/business_rules/random_ranges_2026", |b| {
+        b.iter(|| {
+            let mut sum = 0i64;
+            for &(a, z) in &ranges {
+                sum += ruled
+                    .working_time(black_box(a), black_box(z))
+                    .expect("in range")
+                    .as_millis();
+            }
+            sum
+        })
+    });
+    group.bench_function("add_working_time/business_rules/random_2026", |b| {
+        b.iter(|| {
+            let mut last = 0i64;
+            for (&(a, _), &d) in ranges.iter().zip(&durations) {
+                last ^= ruled
+                    .add_working_time(black_box(a), black_box(d))
+                    .expect("in range")
+                    .as_millis();
+            }
+            last
+        })
+    });
     group.finish();
 
     let mut build = c.benchmark_group("calendar_build");
     build.bench_function("first_query_compiles_one_year", |b| {
         b.iter(|| {
             let cal = business();
+            cal.working_time(ranges[0].0, ranges[0].1)
+                .expect("in range")
+        })
+    });
+    build.bench_function("first_query_compiles_one_year_with_rules", |b| {
+        b.iter(|| {
+            let cal = business_with_rules();
             cal.working_time(ranges[0].0, ranges[0].1)
                 .expect("in range")
         })

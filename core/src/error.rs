@@ -42,6 +42,14 @@ pub enum ErrorKind {
     NoWorkingTime,
     /// No working time was found within the search horizon of a deadline or business-day query.
     NoWorkingTimeWithinHorizon,
+    /// A holiday rule that names no possible date (`02-30`, a 6th Monday, a weekday typo)
+    /// or combines keys that do not go together.
+    InvalidHolidayRule,
+    /// A holiday preset name that is not one of the built-in presets.
+    UnknownPreset,
+    /// iCalendar (`.ics`) text that does not parse, or that uses what the import does not
+    /// support (a recurrence other than yearly, a `TZID` that is not an IANA zone).
+    InvalidIcs,
     /// A key that the schema does not know (a typo must not silently change money).
     UnknownKey,
     /// A required key that is absent.
@@ -109,6 +117,9 @@ impl ErrorKind {
         ErrorKind::DuplicateDate,
         ErrorKind::NoWorkingTime,
         ErrorKind::NoWorkingTimeWithinHorizon,
+        ErrorKind::InvalidHolidayRule,
+        ErrorKind::UnknownPreset,
+        ErrorKind::InvalidIcs,
         ErrorKind::UnknownKey,
         ErrorKind::MissingField,
         ErrorKind::InvalidValue,
@@ -150,7 +161,10 @@ impl ErrorKind {
             | ErrorKind::DuplicateDay
             | ErrorKind::DuplicateDate
             | ErrorKind::NoWorkingTime
-            | ErrorKind::NoWorkingTimeWithinHorizon => "calendar",
+            | ErrorKind::NoWorkingTimeWithinHorizon
+            | ErrorKind::InvalidHolidayRule
+            | ErrorKind::UnknownPreset
+            | ErrorKind::InvalidIcs => "calendar",
             ErrorKind::UnknownCalendar
             | ErrorKind::MissingTarget
             | ErrorKind::DuplicateContract => "contract",
@@ -192,6 +206,9 @@ impl ErrorKind {
             ErrorKind::DuplicateDate => "duplicate_date",
             ErrorKind::NoWorkingTime => "no_working_time",
             ErrorKind::NoWorkingTimeWithinHorizon => "no_working_time_within_horizon",
+            ErrorKind::InvalidHolidayRule => "invalid_holiday_rule",
+            ErrorKind::UnknownPreset => "unknown_preset",
+            ErrorKind::InvalidIcs => "invalid_ics",
             ErrorKind::UnknownKey => "unknown_key",
             ErrorKind::MissingField => "missing_field",
             ErrorKind::InvalidValue => "invalid_value",

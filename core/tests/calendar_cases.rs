@@ -1032,3 +1032,461 @@ fn a_single_working_date_in_2020_and_the_search_horizon() {
         "2020-06-01T09:01:00Z"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Holiday rules, presets and iCalendar import (SPEC §3, `holiday_rules`).
+// ---------------------------------------------------------------------------------------
+
+fn closed_dates(c: &Calendar, year: i32) -> Vec<String> {
+    c.holidays_in(year).iter().map(|d| d.to_string()).collect()
+}
+
+fn utc_weekdays(extra: &str) -> Calendar {
+    weekdays("UTC", extra)
+}
+
+#[test]
+fn rule_kinds_and_their_dates() {
+    // Fixed days, n-th and last weekdays, Easter offsets, a weekday before a date.
+    let c = utc_weekdays(
+        r#"holiday_rules = [
+            { fixed = "12-25" },
+            { month = 11, weekday = "thu", nth = 4 },
+            { month = 5, weekday = "mon", nth = -1 },
+            { easter = -2 }, { easter = 1 }, { easter = 39 }, { easter = 50 },
+            { weekday = "wed", before = "11-23" },
+            { weekday = "sat", after = "06-19" },
+        ]"#,
+    );
+    // Easter 2026 is 5 April: Good Friday 3 April, Easter Monday 6 April, Ascension
+    // 14 May, Whit Monday 25 May (also the last Monday of May). Thanksgiving 26 November;
+    // the Wednesday before 23 November is the 18th; the Saturday after 19 June the 20th.
+    assert_eq!(
+        closed_dates(&c, 2026),
+        [
+            "2026-04-03",
+            "2026-04-06",
+            "2026-05-14",
+            "2026-05-25",
+            "2026-06-20",
+            "2026-11-18",
+            "2026-11-26",
+            "2026-12-25"
+        ]
+    );
+    // 29 February exists in leap years only: no date in 2026, a date in 2028.
+    let c = utc_weekdays(r#"holiday_rules = [{ fixed = "02-29" }]"#);
+    assert!(closed_dates(&c, 2026).is_empty());
+    assert_eq!(closed_dates(&c, 2028), ["2028-02-29"]);
+    // A fifth Monday of September: 29 September 2025, none in 2026 (7, 14, 21, 28). A rule
+    // without a date in some year is not an error.
+    let c = utc_weekdays(r#"holiday_rules = [{ month = 9, weekday = "mon", nth = 5 }]"#);
+    assert_eq!(closed_dates(&c, 2025), ["2025-09-29"]);
+    assert!(closed_dates(&c, 2026).is_empty());
+    // Year bounds are inclusive.
+    let c =
+        utc_weekdays(r#"holiday_rules = [{ fixed = "03-08", from_year = 2019, to_year = 2020 }]"#);
+    assert!(closed_dates(&c, 2018).is_empty());
+    assert_eq!(closed_dates(&c, 2019), ["2019-03-08"]);
+    assert_eq!(closed_dates(&c, 2020), ["2020-03-08"]);
+    assert!(closed_dates(&c, 2021).is_empty());
+}
+
+#[test]
+fn observed_days_shift_off_weekends() {
+    // US style (observed = true): Saturday 4 July 2026 is also observed on Friday the 3rd;
+    // Sunday 4 July 2027 on Monday the 5th. The date itself stays closed.
+    let c = utc_weekdays(r#"holiday_rules = [{ fixed = "07-04", observed = true }]"#);
+    assert_eq!(closed_dates(&c, 2026), ["2026-07-03", "2026-07-04"]);
+    assert_eq!(closed_dates(&c, 2027), ["2027-07-04", "2027-07-05"]);
+    assert_eq!(closed_dates(&c, 2025), ["2025-07-04"]);
+    // New Year's Day 2022 is a Saturday: observed on Friday 31 December 2021, which belongs
+    // to the rule's year 2022 (from_year = 2022 still closes it).
+    let c =
+        utc_weekdays(r#"holiday_rules = [{ fixed = "01-01", observed = true, from_year = 2022 }]"#);
+    assert_eq!(closed_dates(&c, 2021), ["2021-12-31"]);
+    assert_eq!(closed_dates(&c, 2022), ["2022-01-01"]);
+    assert!(closed_dates(&c, 2020).is_empty());
+    // A working Friday 31 December 2021, 08:00-17:00, is closed.
+    assert_eq!(
+        wt(&c, "2021-12-31T00:00:00Z", "2022-01-01T00:00:00Z"),
+        Duration::ZERO
+    );
+    // UK style (observed = "substitute"): the next weekday that is not already a holiday.
+    // 2021: Christmas Saturday -> Monday 27, Boxing Day Sunday -> Tuesday 28. 2022:
+    // Christmas Sunday; Monday 26 is Boxing Day itself, so Christmas takes Tuesday 27.
+    let c = utc_weekdays(
+        r#"holiday_rules = [{ fixed = "12-25", observed = "substitute" },
+                            { fixed = "12-26", observed = "substitute" }]"#,
+    );
+    assert_eq!(
+        closed_dates(&c, 2021),
+        ["2021-12-25", "2021-12-26", "2021-12-27", "2021-12-28"]
+    );
+    assert_eq!(
+        closed_dates(&c, 2022),
+        ["2022-12-25", "2022-12-26", "2022-12-27"]
+    );
+    // The same holiday twice (a preset named twice) gets one substitute day, not two.
+    let c = utc_weekdays(r#"holiday_rules = ["gb_england_wales", "gb_england_wales"]"#);
+    let twice = closed_dates(&c, 2021);
+    let once = closed_dates(
+        &utc_weekdays(r#"holiday_rules = ["gb_england_wales"]"#),
+        2021,
+    );
+    assert_eq!(twice, once);
+}
+
+#[test]
+fn partial_day_rules_and_precedence() {
+    // Weekdays 08:00-17:00 New York; Christmas Eve every year 08:00-12:00; US federal.
+    let c = weekdays(
+        "America/New_York",
+        r#"holiday_rules = ["us_federal", { fixed = "12-24", hours = ["08:00-12:00"] }]"#,
+    );
+    // Thursday 24 December 2026: 4 hours; Friday 25 December closed.
+    assert_eq!(
+        wt(&c, "2026-12-24T00:00:00-05:00", "2026-12-26T00:00:00-05:00"),
+        hours(4)
+    );
+    // A partial day is like an exception: it wins over a rule's closure. In 2027 Christmas
+    // (Saturday) is observed on Friday 24 December, and the partial-day rule still opens
+    // its morning (bound the rule with years, or add an exception, where that is wrong).
+    assert_eq!(
+        wt(&c, "2027-12-24T00:00:00-05:00", "2027-12-25T00:00:00-05:00"),
+        hours(4)
+    );
+    // It can open a normally closed day: Saturday 24 December 2022.
+    assert_eq!(
+        wt(&c, "2022-12-24T00:00:00-05:00", "2022-12-25T00:00:00-05:00"),
+        hours(4)
+    );
+    // A listed holiday wins over a rule's partial day; an exception over everything.
+    let c = weekdays(
+        "America/New_York",
+        r#"holiday_rules = ["us_federal", { fixed = "12-24", hours = ["08:00-12:00"] }]
+           holidays = ["2026-12-24"]
+           exceptions = [{ date = "2026-12-25", hours = ["10:00-11:00"] }]"#,
+    );
+    assert_eq!(
+        wt(&c, "2026-12-24T00:00:00-05:00", "2026-12-26T00:00:00-05:00"),
+        hours(1)
+    );
+    // Re-opening one holiday of a preset: Mariä Himmelfahrt (15 August) in a Bavarian
+    // municipality where it is not a holiday. Friday 15 August 2025: 9 hours.
+    let c = weekdays(
+        "Europe/Berlin",
+        r#"holiday_rules = ["de_by", { fixed = "08-15", hours = ["08:00-17:00"] }]"#,
+    );
+    assert_eq!(
+        wt(&c, "2025-08-15T00:00:00+02:00", "2025-08-16T00:00:00+02:00"),
+        hours(9)
+    );
+    // Two partial-day rules on one date are a union of their windows.
+    let c = utc_weekdays(
+        r#"holiday_rules = [{ fixed = "12-31", hours = ["08:00-10:00"] },
+                            { fixed = "12-31", hours = ["09:00-12:00"] }]"#,
+    );
+    assert_eq!(
+        wt(&c, "2026-12-31T00:00:00Z", "2027-01-01T00:00:00Z"),
+        hours(4)
+    );
+}
+
+#[test]
+fn rules_expand_for_any_year_the_queries_reach() {
+    let c = weekdays("America/New_York", r#"holiday_rules = ["us_federal"]"#);
+    // Wednesday 26 November 2031, 16:00 EST, a 2-hour target: 1 hour on Wednesday,
+    // Thanksgiving (27th) closed, 1 hour on Friday from 08:00: due 09:00 EST = 14:00Z.
+    assert_eq!(
+        due(&c, "2031-11-26T16:00:00-05:00", hours(2)),
+        "2031-11-28T14:00:00Z"
+    );
+    // 2126 as well: 1 November 2126 is a Friday, so Thanksgiving is 28 November.
+    assert!(closed_dates(&c, 2126).contains(&"2126-11-28".to_string()));
+    // A year of working time: 2026 has 261 weekdays, 11 federal holidays on weekdays.
+    assert_eq!(
+        wt(&c, "2026-01-01T00:00:00-05:00", "2027-01-01T00:00:00-05:00"),
+        hours((261 - 11) * 9)
+    );
+    // Business days skip rule holidays: Berlin, Frauentag Monday 8 March 2027. 1bd from
+    // Friday 5 March 16:00: day 0 closes Friday 17:00, day 1 is Tuesday 9 March, 17:00
+    // CET = 16:00Z. Target: 1h + 9h.
+    let c = weekdays("Europe/Berlin", r#"holiday_rules = ["de_be"]"#);
+    assert_eq!(
+        cob(&c, "2027-03-05T16:00:00+01:00", 1),
+        "2027-03-09T16:00:00Z"
+    );
+    assert_eq!(
+        c.target_working_time(
+            t("2027-03-05T16:00:00+01:00"),
+            TargetDuration::BusinessDays(1)
+        )
+        .unwrap(),
+        hours(10)
+    );
+}
+
+const ICS_HEAD: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n";
+const ICS_TAIL: &str = "END:VCALENDAR\r\n";
+
+fn ics(events: &[&str]) -> String {
+    let mut out = ICS_HEAD.to_string();
+    for e in events {
+        out.push_str("BEGIN:VEVENT\r\n");
+        for line in e.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+        out.push_str("END:VEVENT\r\n");
+    }
+    out.push_str(ICS_TAIL);
+    out
+}
+
+fn ics_calendar(zone: &str, text: &str) -> Calendar {
+    let mut spec =
+        CalendarSpec::from_toml(&format!("timezone = {zone:?}\n{WEEKDAYS_8_17}")).unwrap();
+    spec.with_ics(text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    Calendar::from_spec("ics", &spec).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+#[test]
+fn ics_all_day_events_close_their_dates() {
+    let text = ics(&[
+        // One day; DTEND is exclusive.
+        "UID:a\nSUMMARY:Christmas\nDTSTART;VALUE=DATE:20261225\nDTEND;VALUE=DATE:20261226",
+        // Three days, 28 to 30 December; no DTEND would be one day.
+        "UID:b\nSUMMARY:Shutdown\nDTSTART;VALUE=DATE:20261228\nDTEND;VALUE=DATE:20261231",
+        "UID:c\nSUMMARY:Team day\nDTSTART;VALUE=DATE:20260605",
+        // DURATION in days; a cancelled event is skipped.
+        "UID:d\nSUMMARY:Inventory\nDTSTART;VALUE=DATE:20260901\nDURATION:P2D",
+        "UID:e\nSUMMARY:Called off\nSTATUS:CANCELLED\nDTSTART;VALUE=DATE:20260910",
+    ]);
+    let c = ics_calendar("Europe/Berlin", &text);
+    assert_eq!(
+        closed_dates(&c, 2026),
+        [
+            "2026-06-05",
+            "2026-09-01",
+            "2026-09-02",
+            "2026-12-25",
+            "2026-12-28",
+            "2026-12-29",
+            "2026-12-30"
+        ]
+    );
+    // Like any holiday: the whole local date, midnight to midnight in Berlin. 21-31
+    // December 2026: Monday to Thursday and Thursday 31st open, 5 x 9 hours.
+    assert_eq!(
+        wt(&c, "2026-12-21T00:00:00+01:00", "2027-01-01T00:00:00+01:00"),
+        hours(5 * 9)
+    );
+}
+
+#[test]
+fn ics_yearly_recurrences() {
+    let text = ics(&[
+        // Thanksgiving from 2020: the fourth Thursday of November, every year.
+        "UID:t\nSUMMARY:Thanksgiving\nDTSTART;VALUE=DATE:20201126\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=4TH",
+        // New Year's Day, three times (2024, 2025, 2026).
+        "UID:n\nSUMMARY:New Year\nDTSTART;VALUE=DATE:20240101\nRRULE:FREQ=YEARLY;COUNT=3",
+        // 1 May until 2025, except 2024.
+        "UID:m\nSUMMARY:May Day\nDTSTART;VALUE=DATE:20220501\nRRULE:FREQ=YEARLY;UNTIL=20251231\nEXDATE;VALUE=DATE:20240501",
+        // Every other year from 2020, the last day of February.
+        "UID:f\nSUMMARY:Audit\nDTSTART;VALUE=DATE:20200229\nRRULE:FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=-1",
+        // A yearly event moved once: 2026's 3 July is on 6 July (RECURRENCE-ID).
+        "UID:s\nSUMMARY:Summer\nDTSTART;VALUE=DATE:20250703\nRRULE:FREQ=YEARLY",
+        "UID:s\nSUMMARY:Summer (moved)\nRECURRENCE-ID;VALUE=DATE:20260703\nDTSTART;VALUE=DATE:20260706",
+    ]);
+    let c = ics_calendar("America/New_York", &text);
+    assert_eq!(
+        closed_dates(&c, 2026),
+        ["2026-01-01", "2026-02-28", "2026-07-06", "2026-11-26"]
+    );
+    assert_eq!(
+        closed_dates(&c, 2025),
+        ["2025-01-01", "2025-05-01", "2025-07-03", "2025-11-27"]
+    );
+    assert_eq!(
+        closed_dates(&c, 2024),
+        ["2024-01-01", "2024-02-29", "2024-11-28"]
+    );
+    assert_eq!(closed_dates(&c, 2027), ["2027-07-03", "2027-11-25"]);
+    assert_eq!(closed_dates(&c, 2031), ["2031-07-03", "2031-11-27"]);
+    assert_eq!(closed_dates(&c, 2019), Vec::<String>::new());
+}
+
+#[test]
+fn ics_timed_events_are_closed_periods() {
+    let text = ics(&[
+        // In a named zone, across New York's fall-back night is irrelevant here: Thursday
+        // 24 December 2026 12:00-14:00 New York.
+        "UID:p\nSUMMARY:Party\nDTSTART;TZID=America/New_York:20261224T120000\nDTEND;TZID=America/New_York:20261224T140000",
+        // In UTC: Wednesday 23 December 2026 15:00-16:30Z (10:00-11:30 EST).
+        "UID:u\nSUMMARY:Patch\nDTSTART:20261223T150000Z\nDURATION:PT1H30M",
+        // Floating (the calendar's zone): Tuesday 22 December 2026 16:00-18:00, of which
+        // 16:00-17:00 is working time.
+        "UID:f\nSUMMARY:Floating\nDTSTART:20261222T160000\nDTEND:20261222T180000",
+        // The third Friday of December every year, 14:00 to 18:00 Berlin (08:00-12:00 New
+        // York): 18 December 2026.
+        "UID:y\nSUMMARY:Year end\nDTSTART;TZID=Europe/Berlin:20241220T140000\nDTEND;TZID=Europe/Berlin:20241220T180000\nRRULE:FREQ=YEARLY;BYMONTH=12;BYDAY=3FR",
+    ]);
+    let c = ics_calendar("America/New_York", &text);
+    let day = |d: &str| {
+        wt(
+            &c,
+            &format!("{d}T00:00:00-05:00"),
+            &format!("{d}T23:59:59-05:00"),
+        )
+    };
+    assert_eq!(day("2026-12-24"), hours(7));
+    assert_eq!(day("2026-12-23"), hm(7, 30));
+    assert_eq!(day("2026-12-22"), hours(8));
+    assert_eq!(day("2026-12-18"), hours(5));
+    assert_eq!(day("2025-12-19"), hours(5)); // the third Friday of December 2025
+    assert_eq!(day("2026-12-21"), hours(9));
+    // Deadlines skip the period: 1 hour from 11:30 on the 24th is due 14:30.
+    assert_eq!(
+        due(&c, "2026-12-24T11:30:00-05:00", hours(1)),
+        "2026-12-24T19:30:00Z"
+    );
+    // The close of business of a date is the end of its last working time: the floating
+    // event takes 16:00-17:00 off Tuesday 22 December, so 0bd closes at 16:00 EST.
+    assert_eq!(
+        cob(&c, "2026-12-22T09:00:00-05:00", 0),
+        "2026-12-22T21:00:00Z"
+    );
+    assert!(closed_dates(&c, 2026).is_empty());
+}
+
+#[test]
+fn holiday_rule_and_ics_errors_name_the_calendar_and_the_value() {
+    let rule_err = |rule: &str| {
+        toml_err(
+            "ops",
+            &format!("timezone = \"UTC\"\nmon = [\"08:00-17:00\"]\nholiday_rules = [\"us_federal\", {rule}]"),
+        )
+    };
+    for (rule, needle) in [
+        (r#"{ fixed = "02-30" }"#, "02-30"),
+        (r#"{ fixed = "12/25" }"#, "12/25"),
+        (r#"{ month = 11, weekday = "mon", nth = 6 }"#, "nth = 6"),
+        (r#"{ month = 11, weekday = "mon", nth = 0 }"#, "nth = 0"),
+        (r#"{ month = 11, weekday = "thx", nth = 4 }"#, "thx"),
+        (r#"{ month = 13, weekday = "thu", nth = 4 }"#, "month 13"),
+        (r#"{ month = 11, weekday = "thu" }"#, "nth"),
+        (r#"{ fixed = "12-25", easter = 1 }"#, "easter"),
+        (r#"{ easter = 1, observed = true }"#, "observed"),
+        (
+            r#"{ fixed = "12-25", observed = "sometimes" }"#,
+            "sometimes",
+        ),
+        (
+            r#"{ fixed = "12-25", from_year = 2030, to_year = 2020 }"#,
+            "2030",
+        ),
+        (r#"{ fixed = "12-25", from_year = 1800 }"#, "1800"),
+        (r#"{ easter = 400 }"#, "400"),
+        (r#"{ weekday = "wed" }"#, "missing month, nth"),
+        (r#"{ name = "nothing" }"#, "names no date"),
+    ] {
+        let e = rule_err(rule);
+        assert_mentions(
+            &e,
+            "invalid_holiday_rule",
+            &["\"ops\"", "holiday_rules[1]", needle],
+        );
+    }
+    let e = rule_err(r#"{ fixed = "12-24", hours = ["08:00-25:00"] }"#);
+    assert_mentions(
+        &e,
+        "invalid_time",
+        &["\"ops\"", "holiday_rules[1]", "25:00"],
+    );
+    let e = rule_err(r#"{ fixd = "12-24" }"#);
+    assert_mentions(&e, "unknown_key", &["\"ops\"", "fixd"]);
+    let e = rule_err(r#"{ fixed = "12-24", observed = 3 }"#);
+    assert_mentions(&e, "invalid_value", &["\"ops\""]);
+    let e = rule_err(r#""us_fed""#);
+    assert_mentions(
+        &e,
+        "unknown_preset",
+        &["\"ops\"", "us_fed", "us_federal", "de_by"],
+    );
+    assert_eq!(e.kind().category(), "calendar");
+
+    // iCalendar: not iCalendar at all, an unclosed component, an unsupported recurrence,
+    // a zone that is not IANA, an event without a start.
+    for (text, needle) in [
+        ("hello".to_string(), "not iCalendar"),
+        (format!("{ICS_HEAD}BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VTODO\r\n{ICS_TAIL}"), "line 6 (after unfolding): \"END:VTODO\""),
+        (ics(&["UID:w\nDTSTART;VALUE=DATE:20261225\nRRULE:FREQ=WEEKLY"]), "FREQ=WEEKLY"),
+        (ics(&["UID:z\nDTSTART;TZID=W. Europe Standard Time:20261225T100000\nDTEND;TZID=W. Europe Standard Time:20261225T110000"]), "W. Europe Standard Time"),
+        (ics(&["UID:s\nSUMMARY:Lost\nDTEND;VALUE=DATE:20261225"]), "\"Lost\""),
+        (ics(&["UID:x\nDTSTART;VALUE=DATE:2026-12-25"]), "2026-12-25"),
+        (ics(&["UID:p\nDTSTART;VALUE=DATE:20261225\nRRULE:FREQ=YEARLY;BYSETPOS=1"]), "BYSETPOS"),
+        (ics(&["UID:q\nDTSTART:20261225T100000Z\nDTEND:20261225T090000Z"]), "ends before"),
+    ] {
+        let mut spec = CalendarSpec::from_toml("timezone = \"UTC\"\nmon = [\"08:00-17:00\"]").unwrap();
+        let e = spec.with_ics(&text).unwrap_err();
+        assert_eq!(e.code(), "invalid_ics", "{e}");
+        assert_eq!(e.kind().category(), "calendar");
+        assert!(e.message().contains(needle), "{e} lacks {needle:?}");
+        // The same text given as the spec key fails when the calendar is built.
+        spec.holiday_ics.push(text);
+        let e = Calendar::from_spec("ops", &spec).unwrap_err();
+        assert_mentions(&e, "invalid_ics", &["\"ops\"", "holiday_ics[0]", needle]);
+    }
+}
+
+#[test]
+fn specs_with_rules_and_ics_round_trip() {
+    let text = format!(
+        "timezone = \"Europe/London\"\n{WEEKDAYS_8_17}\nholiday_rules = [\"gb_england_wales\", {{ name = \"Christmas Eve\", fixed = \"12-24\", hours = [\"09:00-12:00\"] }}, {{ fixed = \"07-04\", observed = true, from_year = 2020 }}, {{ month = 11, weekday = \"thu\", nth = -1 }}]\nholiday_ics = '''\n{}'''\n",
+        ics(&["UID:a\nDTSTART;VALUE=DATE:20260605"])
+    );
+    let c = cal(&text);
+    let spec = c.spec().unwrap();
+    assert_eq!(spec.holiday_rules.len(), 4);
+    assert_eq!(spec.holiday_ics.len(), 1);
+    let json = serde_json::to_string(spec).unwrap();
+    assert!(json.contains(r#""holiday_rules":["gb_england_wales",{"name":"Christmas Eve","fixed":"12-24","hours":["09:00-12:00"]}"#), "{json}");
+    assert!(json.contains(r#""observed":true"#), "{json}");
+    let again = Calendar::from_json("again", &json).unwrap();
+    assert_eq!(again.spec(), c.spec());
+    assert_eq!(closed_dates(&again, 2026), closed_dates(&c, 2026));
+    let toml_text = toml::to_string(spec).unwrap();
+    assert_eq!(CalendarSpec::from_toml(&toml_text).unwrap(), *spec);
+    // holiday_ics may be one string or a list.
+    let one = format!(
+        "{{\"timezone\": \"UTC\", \"mon\": [\"08:00-17:00\"], \"holiday_ics\": {}}}",
+        serde_json::to_string(&ics(&["UID:a\nDTSTART;VALUE=DATE:20260605"])).unwrap()
+    );
+    assert_eq!(
+        closed_dates(&Calendar::from_json("one", &one).unwrap(), 2026),
+        ["2026-06-05"]
+    );
+}
+
+/// The fuzz seeds for the new keys are valid calendars, so that fuzzing starts from specs
+/// that reach the queries (fuzz/seeds/calendar_spec/).
+#[test]
+fn holiday_fuzz_seeds_are_valid_calendars() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/seeds/calendar_spec");
+    for name in [
+        "holiday_rules.toml",
+        "holiday_ics.toml",
+        "holiday_rules.json",
+    ] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let c = if name.ends_with(".json") {
+            Calendar::from_json(name, &text)
+        } else {
+            Calendar::from_toml(name, &text)
+        }
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!c.holidays_in(2026).is_empty(), "{name}");
+    }
+}

@@ -15,6 +15,13 @@
 //! still counts); an exception replaces the windows starting on its date, and an
 //! exception on a holiday date wins (the date is no longer a holiday).
 //!
+//! Holiday rules and iCalendar all-day events are dates like any holiday: the oracle
+//! works their dates out on its own (`GenRule::dates` scans months and reads a table of
+//! Easter Sundays) and then treats them exactly as listed holidays, except that a listed
+//! holiday wins over a rule's partial day (`hours`, which acts as an exception), which
+//! wins over a rule's closure. iCalendar timed events are closed periods: their minutes
+//! are never working.
+//!
 //! Windows, offsets and transitions are whole minutes in every zone and year tested, so
 //! stepping minute by minute is exact.
 
@@ -74,7 +81,29 @@ impl Oracle {
 
         let holidays: BTreeSet<NaiveDate> = cal.holidays.iter().copied().collect();
         let exception = |d: NaiveDate| cal.exceptions.iter().find(|(e, _)| *e == d);
-        let closed = |d: NaiveDate| holidays.contains(&d) && exception(d).is_none();
+        let first_year = local[0].date().year() - 1;
+        let last_year = local[local.len() - 1].date().year() + 1;
+        let rules = cal.rule_days(first_year, last_year);
+        // The windows starting on a date, and whether the date is closed: an exception,
+        // then a listed holiday, then a rule's partial day, then a rule's closure.
+        let day = |d: NaiveDate| -> (&[Win], bool) {
+            let weekly = &cal.week[d.weekday().num_days_from_monday() as usize];
+            if let Some((_, windows)) = exception(d) {
+                (windows, false)
+            } else if holidays.contains(&d) {
+                (weekly, true)
+            } else if let Some(windows) = rules.partial.get(&d) {
+                (windows, false)
+            } else {
+                (weekly, rules.closed.contains(&d))
+            }
+        };
+        let closed = |d: NaiveDate| day(d).1;
+        let in_closed_period = |m: Minute| {
+            cal.ics_periods
+                .iter()
+                .any(|&(s, e)| s <= m * MINUTE_MS && m * MINUTE_MS < e)
+        };
 
         // Every window starting on a date that can reach [from, to).
         let first_date = add_days(local[(from - base) as usize].date(), -2);
@@ -82,10 +111,7 @@ impl Oracle {
         let mut intervals: Vec<(Minute, Minute)> = Vec::new();
         let mut d = first_date;
         while d <= last_date {
-            let windows: &[Win] = match exception(d) {
-                Some((_, windows)) => windows,
-                None => &cal.week[d.weekday().num_days_from_monday() as usize],
-            };
+            let windows = day(d).0;
             let midnight = d.and_hms_opt(0, 0, 0).unwrap();
             for w in windows {
                 let s = map(midnight + chrono::Duration::seconds(i64::from(w.start)));
@@ -98,8 +124,9 @@ impl Oracle {
         let mut working = vec![false; local.len()];
         for m in from..to {
             let i = (m - base) as usize;
-            working[i] =
-                !closed(local[i].date()) && intervals.iter().any(|&(s, e)| s <= m && m < e);
+            working[i] = !closed(local[i].date())
+                && !in_closed_period(m)
+                && intervals.iter().any(|&(s, e)| s <= m && m < e);
         }
         Oracle {
             base,
@@ -218,8 +245,7 @@ fn every_day(zone: &'static str, windows: &[&str]) -> GenCal {
     GenCal {
         zone,
         week: std::array::from_fn(|_| ws(windows)),
-        holidays: vec![],
-        exceptions: vec![],
+        ..GenCal::default()
     }
 }
 
@@ -395,4 +421,48 @@ proptest! {
             return Err(TestCaseError::fail(format!("[{}, {}): {msg}", at(from * MINUTE_MS), at((from + len) * MINUTE_MS))));
         }
     }
+}
+
+#[test]
+fn oracle_holiday_rules_and_ics_on_dst_days() {
+    let rule = |date: GenDate, hours: Option<&[&str]>| GenRule {
+        date,
+        from_year: None,
+        to_year: None,
+        hours: hours.map(ws),
+    };
+    use chrono::Weekday::{Mon, Sun};
+    // New York: the second Sunday of March (clocks go forward) closed, the first Sunday of
+    // November (clocks go back) a partial day in the repeated hour, Saturday 4 July 2026
+    // observed on Friday the 3rd, a maintenance period across the fall-back hour.
+    let mut cal = every_day("America/New_York", &["22:00-06:00", "08:00-17:00"]);
+    cal.rules = vec![
+        rule(GenDate::Nth(3, Sun, 2), None),
+        rule(
+            GenDate::Nth(11, Sun, 1),
+            Some(&["01:30-02:30", "23:00-01:00"]),
+        ),
+        rule(GenDate::Observed(7, 4), None),
+        rule(GenDate::Nth(10, Mon, -1), None),
+    ];
+    cal.ics_periods = vec![(
+        t("2026-11-01T05:00:00Z").as_millis(),
+        t("2026-11-01T06:45:00Z").as_millis(),
+    )];
+    cal.ics_dates = vec![date("2026-03-09")];
+    compare(&cal, "2026-03-06T00:00:00Z", "2026-03-11T00:00:00Z");
+    compare(&cal, "2026-10-30T00:00:00Z", "2026-11-03T00:00:00Z");
+    compare(&cal, "2026-07-01T00:00:00Z", "2026-07-07T00:00:00Z");
+    // A listed holiday wins over a rule's partial day, an exception over both.
+    let mut cal2 = with_holidays(cal.clone(), &["2026-11-01"]);
+    compare(&cal2, "2026-10-30T00:00:00Z", "2026-11-03T00:00:00Z");
+    cal2 = with_exception(cal2, "2026-11-01", &["00:00-03:00"]);
+    compare(&cal2, "2026-10-30T00:00:00Z", "2026-11-03T00:00:00Z");
+    // Easter offsets on London's spring-forward Sunday (29 March 2026 is Easter - 7).
+    let mut cal = every_day("Europe/London", &["00:30-03:30", "22:00-02:00"]);
+    cal.rules = vec![
+        rule(GenDate::Easter(-7), None),
+        rule(GenDate::Easter(-6), Some(&["01:00-02:00"])),
+    ];
+    compare(&cal, "2026-03-27T00:00:00Z", "2026-04-01T00:00:00Z");
 }

@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 
 use super::local;
-use super::spec::Schedule;
+use super::spec::{DayRule, Schedule, Window};
 use crate::time::{days_from_civil, DAY_MS, END_YEAR, MIN_YEAR};
 
 /// Number of compiled years in the supported range.
@@ -73,13 +73,24 @@ impl Chunk {
             .and_then(|d| d.checked_sub_days(chrono::Days::new(2)));
         let last = NaiveDate::from_ymd_opt(year + 1, 1, 1)
             .and_then(|d| d.checked_add_days(chrono::Days::new(1)));
-        if let (Some(mut date), Some(last)) = (first, last) {
-            while date <= last {
-                day_intervals(schedule, date, &mut raw);
-                match date.succ_opt() {
-                    Some(next) => date = next,
-                    None => break,
-                }
+        if let (Some(first), Some(last)) = (first, last) {
+            // What each date says, worked out once: a date's windows need to know whether
+            // it and the next two dates are closed.
+            let mut days = Vec::with_capacity(372);
+            let mut dates = Vec::with_capacity(372);
+            let mut date = Some(first);
+            while let Some(d) = date.filter(|d| *d <= last) {
+                days.push(schedule.day(d));
+                dates.push(d);
+                date = d.succ_opt();
+            }
+            for k in 1..=2 {
+                let beyond = last.checked_add_days(chrono::Days::new(k));
+                days.push(beyond.map_or(DayRule::OPEN, |d| schedule.day(d)));
+            }
+            for (i, &date) in dates.iter().enumerate() {
+                let closed = [days[i].closed, days[i + 1].closed, days[i + 2].closed];
+                push_day(schedule, date, days[i].windows, closed, &mut raw);
             }
         }
         raw.retain_mut(|(s, e)| {
@@ -166,41 +177,81 @@ impl Chunk {
     }
 }
 
-/// Appends the working intervals of the windows that start on `date`, with holidays
-/// removed, as UTC milliseconds.
+/// Appends the working intervals of the windows that start on `date`, with holidays and
+/// closed periods removed, as UTC milliseconds.
 ///
 /// A holiday closes its whole local date, so the part of an overnight window that spills
 /// into a holiday is clipped, and so is the part of a window starting on a holiday that
 /// lies on the holiday itself; its part past midnight is on the next date and still
-/// counts (SPEC §3).
+/// counts (SPEC §3). A closed period (an iCalendar timed event) removes its instants
+/// whatever the date.
 pub(crate) fn day_intervals(schedule: &Schedule, date: NaiveDate, out: &mut Vec<(i64, i64)>) {
     let rule = schedule.day(date);
     if rule.windows.is_empty() {
         return;
     }
-    let tz = schedule.tz;
     // Holidays among the dates a window can reach: its own date and the next two.
-    let mut closed: [(i64, i64); 3] = [(0, 0); 3];
+    let mut closed = [rule.closed, false, false];
+    let mut day = date.succ_opt();
+    for c in closed.iter_mut().skip(1) {
+        let Some(d) = day else { break };
+        *c = schedule.day(d).closed;
+        day = d.succ_opt();
+    }
+    push_day(schedule, date, rule.windows, closed, out);
+}
+
+/// Appends the intervals of `windows` starting on `date`, less the dates of `closed`
+/// (`date` and the next two) and the closed periods.
+fn push_day(
+    schedule: &Schedule,
+    date: NaiveDate,
+    windows: &[Window],
+    closed: [bool; 3],
+    out: &mut Vec<(i64, i64)>,
+) {
+    if windows.is_empty() {
+        return;
+    }
+    let tz = schedule.tz;
+    let mut holes: [(i64, i64); 3] = [(0, 0); 3];
     let mut n_closed = 0;
     let mut day = Some(date);
-    for _ in 0..3 {
+    for is_closed in closed {
         let Some(d) = day else { break };
         day = d.succ_opt();
-        if schedule.day(d).closed {
+        if is_closed {
             let from = local::to_instant(tz, d, 0).as_millis();
             let to = local::to_instant(tz, d, local::DAY_SECS).as_millis();
-            closed[n_closed] = (from, to);
+            holes[n_closed] = (from, to);
             n_closed += 1;
         }
     }
-    for window in rule.windows {
+    let closed = &holes[..n_closed];
+    let from = out.len();
+    for window in windows {
         let s = local::to_instant(tz, date, window.start).as_millis();
         let e = local::to_instant(tz, date, window.end).as_millis();
-        push_minus(out, (s, e), &closed[..n_closed]);
+        push_minus(out, (s, e), closed);
+    }
+    if !schedule.closed.is_empty() {
+        remove_periods(out, from, &schedule.closed);
     }
 }
 
-/// Pushes `interval` minus the `holes` (at most three, sorted) if anything is left.
+/// Removes the `periods` (sorted, disjoint) from the intervals `out[from..]`.
+fn remove_periods(out: &mut Vec<(i64, i64)>, from: usize, periods: &[(i64, i64)]) {
+    let pieces: Vec<(i64, i64)> = out.drain(from..).collect();
+    for (s, e) in pieces {
+        // The first period that ends after `s`, then every one that starts before `e`.
+        let k = periods.partition_point(|&(_, pe)| pe <= s);
+        let holes = &periods[k..];
+        let n = holes.partition_point(|&(ps, _)| ps < e);
+        push_minus(out, (s, e), &holes[..n]);
+    }
+}
+
+/// Pushes `interval` minus the `holes` (sorted, disjoint) if anything is left.
 fn push_minus(out: &mut Vec<(i64, i64)>, interval: (i64, i64), holes: &[(i64, i64)]) {
     let (mut s, e) = interval;
     for &(hs, he) in holes {

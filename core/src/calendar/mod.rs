@@ -1,12 +1,16 @@
 //! Calendars (clocks): which instants are working time (SPEC §3).
 //!
 //! A [`Calendar`] is either `24x7` or a business calendar built from a [`CalendarSpec`]:
-//! an IANA zone, a weekly template of windows, holidays and exceptions. It is validated
+//! an IANA zone, a weekly template of windows, holidays and exceptions, holiday rules and
+//! presets (expanded per year on demand), and holiday calendars imported from iCalendar. It is validated
 //! once when built and compiled lazily, per UTC year, into spans with prefix sums, so that
 //! queries over months or years cost the same as queries over minutes.
 
 mod compiled;
+mod ics;
 pub(crate) mod local;
+mod presets;
+mod rules;
 mod spec;
 
 use std::fmt;
@@ -15,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
+pub use rules::{HolidayRule, HolidayRuleSpec, ObservedSpec};
 pub use spec::{CalendarSpec, ExceptionSpec};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -153,6 +158,41 @@ impl Calendar {
     /// Whether this is the always-working calendar.
     pub fn is_always(&self) -> bool {
         matches!(self.inner.clock, Clock::Always)
+    }
+
+    /// The local dates of `year` that are closed midnight to midnight: listed holidays and
+    /// the dates of holiday rules, presets and iCalendar all-day events, less those an
+    /// exception or a partial-day rule opens. Empty for `24x7` and for years outside
+    /// 1900-2199. For dashboards ("next holiday") and for checking a preset.
+    ///
+    /// ```
+    /// use slaledger::Calendar;
+    /// let cal = Calendar::from_toml("us", r#"
+    ///     timezone = "America/New_York"
+    ///     mon = ["09:00-17:00"]
+    ///     holiday_rules = ["us_federal"]
+    /// "#).unwrap();
+    /// let days: Vec<String> = cal.holidays_in(2026).iter().map(|d| d.to_string()).collect();
+    /// // Independence Day 2026 is a Saturday: observed on Friday 3 July.
+    /// assert!(days.contains(&"2026-07-03".to_string()));
+    /// assert_eq!(days.len(), 12); // 11 holidays, and Saturday 4 July itself
+    /// ```
+    pub fn holidays_in(&self, year: i32) -> Vec<NaiveDate> {
+        let Clock::Business { schedule, .. } = &self.inner.clock else {
+            return Vec::new();
+        };
+        if !(crate::time::MIN_YEAR..crate::time::END_YEAR).contains(&year) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut d = NaiveDate::from_ymd_opt(year, 1, 1);
+        while let Some(day) = d.filter(|d| d.year() == year) {
+            if schedule.day(day).closed {
+                out.push(day);
+            }
+            d = day.succ_opt();
+        }
+        out
     }
 
     /// Working time in `[a, b)`; zero when `b <= a`.

@@ -10,7 +10,10 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::ics;
 use super::local::DAY_SECS;
+use super::presets::{preset, PRESETS};
+use super::rules::{self, HolidayRuleSpec, RuleDay, RuleSet};
 use crate::error::{Error, ErrorKind, Result};
 use crate::time::{END_YEAR, MIN_YEAR};
 
@@ -26,7 +29,11 @@ pub(crate) const WEEKDAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "
 /// sun = ["22:00-06:00"]                    # runs into Monday
 /// holidays = ["2026-11-26", "2026-12-25"]
 /// exceptions = [ { date = "2026-12-24", hours = ["08:00-12:00"] } ]
+/// holiday_rules = ["us_federal", { fixed = "12-31", hours = ["08:00-12:00"] }]
 /// ```
+///
+/// Holiday calendars in iCalendar form (`.ics` text) are added with
+/// [`CalendarSpec::with_ics`] or the `holiday_ics` key (a string or a list of strings).
 ///
 /// Nothing is checked while deserializing beyond the shape; [`crate::Calendar::from_spec`]
 /// validates everything once and reports the first problem with its code.
@@ -40,6 +47,13 @@ pub struct CalendarSpec {
     pub holidays: Vec<String>,
     /// Dates whose windows replace the weekly template's.
     pub exceptions: Vec<ExceptionSpec>,
+    /// Holidays by rule: presets (`"us_federal"`) and rules (`{ easter = -2 }`), expanded
+    /// for whatever years the queries reach.
+    pub holiday_rules: Vec<HolidayRuleSpec>,
+    /// iCalendar (`.ics`) texts whose events are holidays (all-day events) and closed
+    /// periods (timed events). Kept as text so that the spec stays serializable; see
+    /// [`CalendarSpec::with_ics`].
+    pub holiday_ics: Vec<String>,
     /// Weekdays that appeared more than once (kept to be reported by validation).
     duplicate_days: Vec<&'static str>,
 }
@@ -64,6 +78,31 @@ impl CalendarSpec {
     pub fn from_json(text: &str) -> Result<CalendarSpec> {
         serde_json::from_str(text).map_err(|e| Error::from_json(&e))
     }
+
+    /// Adds a holiday calendar in iCalendar form, the text of an `.ics` file: its all-day
+    /// events close their dates like holiday rules, its timed events are closed periods,
+    /// and yearly recurrences (`RRULE:FREQ=YEARLY`) repeat (see `docs/semantics.md` §2).
+    ///
+    /// The text is checked now (`invalid_ics` if it is not iCalendar the import reads) and
+    /// kept in [`holiday_ics`](CalendarSpec::holiday_ics); floating times are read in the
+    /// calendar's zone when the calendar is built.
+    ///
+    /// ```
+    /// use slaledger::{Calendar, CalendarSpec};
+    /// let mut spec = CalendarSpec::from_toml(r#"
+    ///     timezone = "Europe/Berlin"
+    ///     mon = ["08:00-17:00"]
+    /// "#).unwrap();
+    /// spec.with_ics("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261228\r\n\
+    ///                SUMMARY:Team day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    /// let cal = Calendar::from_spec("berlin", &spec).unwrap();
+    /// assert_eq!(cal.holidays_in(2026).len(), 1);
+    /// ```
+    pub fn with_ics(&mut self, text: &str) -> Result<()> {
+        ics::check(text)?;
+        self.holiday_ics.push(text.to_string());
+        Ok(())
+    }
 }
 
 impl Serialize for CalendarSpec {
@@ -82,6 +121,12 @@ impl Serialize for CalendarSpec {
         }
         if !self.exceptions.is_empty() {
             map.serialize_entry("exceptions", &self.exceptions)?;
+        }
+        if !self.holiday_rules.is_empty() {
+            map.serialize_entry("holiday_rules", &self.holiday_rules)?;
+        }
+        if !self.holiday_ics.is_empty() {
+            map.serialize_entry("holiday_ics", &self.holiday_ics)?;
         }
         map.end()
     }
@@ -106,13 +151,15 @@ const FIELDS: &[&str] = &[
     "sun",
     "holidays",
     "exceptions",
+    "holiday_rules",
+    "holiday_ics",
 ];
 
 impl<'de> Visitor<'de> for SpecVisitor {
     type Value = CalendarSpec;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a calendar table with timezone, mon..sun, holidays and exceptions")
+        f.write_str("a calendar table with timezone, mon..sun, holidays, exceptions, holiday_rules and holiday_ics")
     }
 
     // A hand-written visitor rather than a derive: a weekday given twice must be reported
@@ -142,10 +189,43 @@ impl<'de> Visitor<'de> for SpecVisitor {
                 "exceptions" => spec
                     .exceptions
                     .extend(map.next_value::<Vec<ExceptionSpec>>()?),
+                "holiday_rules" => spec
+                    .holiday_rules
+                    .extend(map.next_value::<Vec<HolidayRuleSpec>>()?),
+                "holiday_ics" => spec.holiday_ics.extend(map.next_value::<StringOrList>()?.0),
                 _ => return Err(de::Error::unknown_field(&key, FIELDS)),
             }
         }
         Ok(spec)
+    }
+}
+
+/// A string, or a list of strings (`holiday_ics`).
+struct StringOrList(Vec<String>);
+
+impl<'de> Deserialize<'de> for StringOrList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = StringOrList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("iCalendar text, or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(StringOrList(vec![v.to_string()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(text) = seq.next_element::<String>()? {
+                    out.push(text);
+                }
+                Ok(StringOrList(out))
+            }
+        }
+        d.deserialize_any(ListVisitor)
     }
 }
 
@@ -158,7 +238,8 @@ pub(crate) struct Window {
     pub(crate) end: u32,
 }
 
-/// A validated calendar: zone, weekly template, holidays and exceptions.
+/// A validated calendar: zone, weekly template, holidays, exceptions, holiday rules and
+/// closed periods.
 #[derive(Debug, Clone)]
 pub(crate) struct Schedule {
     pub(crate) tz: Tz,
@@ -166,6 +247,11 @@ pub(crate) struct Schedule {
     pub(crate) week: [Vec<Window>; 7],
     pub(crate) holidays: BTreeSet<NaiveDate>,
     pub(crate) exceptions: BTreeMap<NaiveDate, Vec<Window>>,
+    /// Holiday rules (inline, presets, iCalendar all-day events), expanded per local year.
+    pub(crate) rules: RuleSet,
+    /// Closed periods (iCalendar timed events): UTC milliseconds, sorted, disjoint and not
+    /// touching.
+    pub(crate) closed: Vec<(i64, i64)>,
 }
 
 /// What a local date contributes: its own windows, and whether its whole date is closed.
@@ -178,11 +264,22 @@ pub(crate) struct DayRule<'a> {
     pub(crate) closed: bool,
 }
 
+impl DayRule<'_> {
+    /// A date without windows that is not closed (past the end of the supported dates).
+    pub(crate) const OPEN: DayRule<'static> = DayRule {
+        windows: &[],
+        closed: false,
+    };
+}
+
 impl Schedule {
     /// The windows starting on `date`, and whether the date is a closed holiday.
     ///
-    /// An exception wins over a holiday on the same date: the exception is the more
-    /// specific statement ("this Christmas Eve we open 08:00-12:00").
+    /// The more specific statement wins: an exception (dated hours) over everything, then
+    /// a listed holiday (a dated closure), then a rule's partial day (`hours`), then a
+    /// rule's closure (presets, rules, iCalendar all-day events). So "this Christmas Eve we
+    /// open 08:00-12:00" beats a holiday, and `{ fixed = "08-15", hours = [...] }` re-opens
+    /// a preset's holiday.
     ///
     /// A holiday returns its weekly windows with `closed` set, not an empty list: SPEC §3
     /// says the part of a window starting on the holiday that runs past midnight into the
@@ -196,9 +293,26 @@ impl Schedule {
             };
         }
         let weekday = date.weekday().num_days_from_monday() as usize;
-        DayRule {
-            windows: &self.week[weekday],
-            closed: self.holidays.contains(&date),
+        let windows = &self.week[weekday];
+        if self.holidays.contains(&date) {
+            return DayRule {
+                windows,
+                closed: true,
+            };
+        }
+        match self.rules.day(date) {
+            RuleDay::Open => DayRule {
+                windows,
+                closed: false,
+            },
+            RuleDay::Closed => DayRule {
+                windows,
+                closed: true,
+            },
+            RuleDay::Hours(windows) => DayRule {
+                windows,
+                closed: false,
+            },
         }
     }
 
@@ -246,8 +360,10 @@ impl Schedule {
                 ));
             }
         }
-        let any_window =
-            week.iter().any(|w| !w.is_empty()) || exceptions.values().any(|w| !w.is_empty());
+        let (rules, closed) = compile_rules(&place, spec, tz)?;
+        let any_window = week.iter().any(|w| !w.is_empty())
+            || exceptions.values().any(|w| !w.is_empty())
+            || rules.any_hours();
         if !any_window {
             return Err(Error::new(
                 ErrorKind::NoWorkingTime,
@@ -259,11 +375,55 @@ impl Schedule {
             week,
             holidays,
             exceptions,
+            rules,
+            closed,
         })
     }
 }
 
-fn parse_windows(texts: &[String], place: &str) -> Result<Vec<Window>> {
+/// Validates the holiday rules, presets and iCalendar texts of a spec.
+fn compile_rules(place: &str, spec: &CalendarSpec, tz: Tz) -> Result<(RuleSet, Vec<(i64, i64)>)> {
+    let mut rules = Vec::new();
+    let mut once = Vec::new();
+    for (i, entry) in spec.holiday_rules.iter().enumerate() {
+        let at = format!("{place}: holiday_rules[{i}]");
+        match entry {
+            HolidayRuleSpec::Rule(rule) => rules.push(rules::compile(rule, &at)?),
+            HolidayRuleSpec::Preset(name) => {
+                let p = preset(name).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::UnknownPreset,
+                        format!(
+                            "{at}: unknown preset {name:?} (known: {})",
+                            PRESETS.join(", ")
+                        ),
+                    )
+                })?;
+                rules.extend(p.rules);
+                once.extend(p.once);
+            }
+        }
+    }
+    let mut closed = Vec::new();
+    for (i, text) in spec.holiday_ics.iter().enumerate() {
+        let imported = ics::import(text, tz)
+            .map_err(|e| e.context(format_args!("{place}: holiday_ics[{i}]")))?;
+        rules.extend(imported.rules);
+        once.extend(imported.once);
+        closed.extend(imported.periods);
+    }
+    closed.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::with_capacity(closed.len());
+    for (s, e) in closed {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    Ok((RuleSet::new(rules, once), merged))
+}
+
+pub(super) fn parse_windows(texts: &[String], place: &str) -> Result<Vec<Window>> {
     let mut windows = texts
         .iter()
         .map(|t| parse_window(t).map_err(|e| e.context(place)))
