@@ -10,7 +10,7 @@ use std::time::{Duration, Instant as WallClock};
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use slaledger::event::JsonlLine;
-use slaledger::{Contract, Error, ErrorKind, Evaluation, Ledger, Rejection};
+use slaledger::{Contract, ContractSpec, Error, ErrorKind, Evaluation, Ledger, Rejection};
 
 /// An input named on the command line: a file, or `-` for standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,18 +161,32 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Reads the contracts named by `--contract` (TOML, or JSON when the name ends in .json).
-pub fn contracts(paths: &[PathBuf]) -> Result<Vec<Contract>, Error> {
+/// Reads the contracts named by `--contract` (TOML, or JSON when the name ends in .json),
+/// adding the holidays of each `--holidays-ics CALENDAR=FILE` to the calendar of that
+/// name in every contract that has one.
+pub fn contracts(paths: &[PathBuf], ics: &[(String, PathBuf)]) -> Result<Vec<Contract>, Error> {
+    let mut holidays: Vec<(&str, String, &Path)> = Vec::new();
+    for (calendar, path) in ics {
+        let text = std::fs::read_to_string(path).map_err(|e| file_error(path, &e))?;
+        holidays.push((calendar, text, path));
+    }
     paths
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).map_err(|e| file_error(path, &e))?;
-            let contract = if path.extension().is_some_and(|x| x == "json") {
-                Contract::from_json(&text)
+            let spec = if path.extension().is_some_and(|x| x == "json") {
+                ContractSpec::from_json(&text)
             } else {
-                Contract::from_toml(&text)
+                ContractSpec::from_toml(&text)
             };
-            contract.map_err(|e| e.context(path.display()))
+            let mut spec = spec.map_err(|e| e.context(path.display()))?;
+            for (calendar, text, ics_path) in &holidays {
+                if let Some(cal) = spec.calendars.get_mut(*calendar) {
+                    cal.with_ics(text)
+                        .map_err(|e| e.context(ics_path.display()))?;
+                }
+            }
+            Contract::from_spec(spec).map_err(|e| e.context(path.display()))
         })
         .collect()
 }

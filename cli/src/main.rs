@@ -58,6 +58,10 @@ struct ReplayArgs {
     /// A contract file (TOML, or JSON if it ends in .json); repeat for several.
     #[arg(long = "contract", short = 'c', required = true, value_name = "FILE")]
     contracts: Vec<PathBuf>,
+    /// Add the holidays of an iCalendar file to the calendar CALENDAR of the contracts
+    /// (all-day events close dates, timed events close periods); repeatable.
+    #[arg(long = "holidays-ics", value_parser = parse_ics_arg, value_name = "CALENDAR=FILE")]
+    holidays_ics: Vec<(String, PathBuf)>,
     /// Evaluate as of this instant (RFC 3339 with offset); default: the latest event.
     #[arg(long, value_parser = parse_instant, value_name = "INSTANT")]
     as_of: Option<Instant>,
@@ -222,6 +226,18 @@ enum CalendarQuery {
         #[arg(long)]
         at: String,
     },
+}
+
+/// `CALENDAR=FILE` for `--holidays-ics`.
+fn parse_ics_arg(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((calendar, file)) if !calendar.is_empty() && !file.is_empty() => {
+            Ok((calendar.to_string(), PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "expected CALENDAR=FILE (e.g. business=holidays.ics), found {text:?}"
+        )),
+    }
 }
 
 fn parse_instant(text: &str) -> Result<Instant, String> {
@@ -420,7 +436,7 @@ fn load(args: &ReplayArgs) -> Result<Loaded, Failure> {
         Mode::Strict
     };
     let mut ledger = Ledger::new(mode);
-    for contract in input::contracts(&args.contracts)? {
+    for contract in input::contracts(&args.contracts, &args.holidays_ics)? {
         ledger.add_contract(contract)?;
     }
     let progress = Progress::for_sources(&sources, "reading events");

@@ -773,3 +773,75 @@ fn import_servicenow_needs_a_zone_and_converts_csv_and_gzip() {
     // INC0000047 is waiting on the user: its resolution clock is paused.
     assert!(replay.contains(",resolution,1,paused,P1,4h,"), "{replay}");
 }
+
+/// `--holidays-ics CALENDAR=FILE` adds an iCalendar file's holidays to that calendar:
+/// a ticket open Monday 08:00 to Wednesday 08:00 on a 08:00-18:00 UTC calendar uses
+/// 20 hours of working time, and 10 when the ICS closes Tuesday.
+#[test]
+fn holidays_from_an_ics_file_close_their_dates() {
+    let dir = scratch("ics");
+    let contract = dir.join("contract.toml");
+    std::fs::write(
+        &contract,
+        r#"
+id = "ics"
+timezone = "UTC"
+[calendars.business]
+timezone = "UTC"
+mon = ["08:00-18:00"]
+tue = ["08:00-18:00"]
+wed = ["08:00-18:00"]
+[targets.P3]
+response   = { within = "4h", calendar = "business" }
+resolution = { within = "40h", calendar = "business" }
+"#,
+    )
+    .unwrap();
+    let events = dir.join("events.jsonl");
+    std::fs::write(
+        &events,
+        concat!(
+            r#"{"id":"1","ticket":"T","at":"2026-11-02T08:00:00Z","type":"opened","priority":"P3"}"#,
+            "\n",
+            r#"{"id":"2","ticket":"T","at":"2026-11-04T08:00:00Z","type":"resolved"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let ics = dir.join("holidays.ics");
+    std::fs::write(
+        &ics,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:1@test\r\nDTSTART;VALUE=DATE:20261103\r\nSUMMARY:Closed\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let resolution_elapsed = |extra: &[&str]| -> i64 {
+        let mut args = vec![
+            "replay",
+            "-c",
+            contract.to_str().unwrap(),
+            events.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let json: serde_json::Value = serde_json::from_str(&ok(&run(&args))).unwrap();
+        json["tickets"][0]["metrics"][1]["elapsed_ms"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(resolution_elapsed(&[]), 20 * 3_600_000);
+    let spec = format!("business={}", ics.display());
+    assert_eq!(
+        resolution_elapsed(&["--holidays-ics", &spec]),
+        10 * 3_600_000
+    );
+    let bad = run(&[
+        "replay",
+        "-c",
+        contract.to_str().unwrap(),
+        events.to_str().unwrap(),
+        "--holidays-ics",
+        "business",
+    ]);
+    fails_with(&bad, 2);
+}

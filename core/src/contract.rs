@@ -449,6 +449,18 @@ pub struct Contract {
     ola: BTreeMap<(String, String), [Option<Target>; 2]>,
 }
 
+impl ContractSpec {
+    /// Parses a contract spec from TOML without validating it (see [`Contract::from_spec`]).
+    pub fn from_toml(text: &str) -> Result<ContractSpec> {
+        toml::from_str(text).map_err(|e| Error::from_toml(&e).context("contract"))
+    }
+
+    /// Parses a contract spec from JSON without validating it.
+    pub fn from_json(text: &str) -> Result<ContractSpec> {
+        serde_json::from_str(text).map_err(|e| Error::from_json(&e).context("contract"))
+    }
+}
+
 impl Contract {
     /// Parses and validates a contract from TOML.
     ///
@@ -463,16 +475,12 @@ impl Contract {
     /// assert_eq!(contract.id(), "acme");
     /// ```
     pub fn from_toml(text: &str) -> Result<Contract> {
-        let spec: ContractSpec =
-            toml::from_str(text).map_err(|e| Error::from_toml(&e).context("contract"))?;
-        Contract::from_spec(spec)
+        Contract::from_spec(ContractSpec::from_toml(text)?)
     }
 
     /// Parses and validates a contract from JSON (same schema as TOML).
     pub fn from_json(text: &str) -> Result<Contract> {
-        let spec: ContractSpec =
-            serde_json::from_str(text).map_err(|e| Error::from_json(&e).context("contract"))?;
-        Contract::from_spec(spec)
+        Contract::from_spec(ContractSpec::from_json(text)?)
     }
 
     /// Validates a parsed spec: zone, calendars, every target, every credit rule.

@@ -87,6 +87,9 @@ ErrorCode = Literal[
     "unknown_ticket",
     "unknown_party",
     "handoff_to_holder",
+    "invalid_holiday_rule",
+    "unknown_preset",
+    "invalid_ics",
 ]
 
 
