@@ -260,8 +260,9 @@ export interface LedgerOptions {
 }
 
 export interface ReplayOptions extends LedgerOptions {
-  /** Events after this instant are ignored; running clocks are measured up to it. */
-  asOf: InstantInput;
+  /** Events after this instant are ignored; running clocks are measured up to it.
+   *  Default: the latest event. */
+  asOf?: InstantInput;
 }
 
 export interface PeriodOptions {
@@ -274,7 +275,8 @@ export interface PeriodOptions {
 
 export interface ExplainOptions extends LedgerOptions {
   ticket: string;
-  asOf: InstantInput;
+  /** Default: the latest event. */
+  asOf?: InstantInput;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -569,10 +571,12 @@ export class Ledger {
   contractIds(): string[];
   /** A loaded contract as an object of the SPEC §6 schema (also when given as TOML). */
   contract(id: string): ContractSpec;
-  evaluate(asOf: InstantInput): Evaluation;
+  /** The latest instant of any event ingested, the default `asOf`; undefined before any. */
+  latestEventAt(): string | undefined;
+  evaluate(asOf?: InstantInput): Evaluation;
   report(options: PeriodOptions): Report;
   credits(options: PeriodOptions): CreditStatement;
-  explain(ticket: string, asOf: InstantInput): Explanation;
+  explain(ticket: string, asOf?: InstantInput): Explanation;
   /** Releases the WebAssembly memory now (the garbage collector does it otherwise). */
   free(): void;
 }

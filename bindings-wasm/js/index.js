@@ -221,9 +221,19 @@ export class Ledger {
     return this.#raw.contractIds();
   }
 
-  /** Every ticket as of `asOf` (SPEC §7). */
+  /** The latest instant of any event ingested (RFC 3339), or `undefined` before any. */
+  latestEventAt() {
+    return this.#raw.latestEventAt();
+  }
+
+  /** Every ticket as of `asOf` (SPEC §7); default: the latest event. */
   evaluate(asOf) {
-    return JSON.parse(this.#raw.evaluate(instant(asOf, "asOf")));
+    return JSON.parse(this.#raw.evaluate(instant(this.#asOf(asOf), "asOf")));
+  }
+
+  /** `asOf`, or the latest event when it is omitted, as the CLI does. */
+  #asOf(asOf) {
+    return asOf === undefined || asOf === null ? this.#raw.latestEventAt() : asOf;
   }
 
   /** Compliance, MTTA and MTTR of a contract for a period (SPEC §8). */
@@ -240,7 +250,7 @@ export class Ledger {
 
   /** The timeline behind one ticket's numbers as of `asOf`. */
   explain(ticket, asOf) {
-    return JSON.parse(this.#raw.explain(text(ticket, "ticket"), instant(asOf, "asOf")));
+    return JSON.parse(this.#raw.explain(text(ticket, "ticket"), instant(this.#asOf(asOf), "asOf")));
   }
 
   /** Releases the WebAssembly memory now (otherwise the garbage collector does). */

@@ -254,6 +254,13 @@ impl WasmLedger {
         self.ingest(bytes).map_err(to_js)
     }
 
+    /// The latest instant of any event ingested (RFC 3339), the default as-of; `undefined`
+    /// before any event.
+    #[wasm_bindgen(js_name = latestEventAt)]
+    pub fn latest_event_at(&self) -> Option<String> {
+        self.inner.latest_event_at().map(|t| t.to_string())
+    }
+
     /// The evaluation as of `as_of` (SPEC §7), as JSON text.
     pub fn evaluate(&self, as_of: &str) -> Result<String, JsValue> {
         self.evaluation(as_of).map_err(to_js)

@@ -208,6 +208,16 @@ describe("replay, report, credits, explain", () => {
     assert.deepEqual(a.stats, { events: 6, duplicates: 0, tickets: 2, rejected: 0 });
   });
 
+  test("asOf defaults to the latest event, as in the CLI", () => {
+    const latest = EVENTS.map((e) => e.at).sort().at(-1);
+    const ledger = new Ledger({ contracts: CONTRACT_TOML, events: EVENTS });
+    assert.equal(ledger.latestEventAt(), latest);
+    assert.deepEqual(ledger.evaluate(), ledger.evaluate(latest));
+    assert.deepEqual(replay({ contracts: CONTRACT_TOML, events: EVENTS }), replay({ contracts: CONTRACT_TOML, events: EVENTS, asOf: latest }));
+    assert.deepEqual(explain({ contracts: CONTRACT_TOML, events: EVENTS, ticket: "INC-1" }).as_of, latest);
+    ledger.free();
+  });
+
   test("the evaluation has the SPEC §7 shape", () => {
     const ev = replay({ contracts: CONTRACT_TOML, events: EVENTS, asOf: AS_OF });
     const [inc1, inc2] = ev.tickets;
@@ -353,7 +363,8 @@ describe("error paths of replay and the queries", () => {
     throwsCode(() => ledger.explain("X", AS_OF), "unknown_ticket");
     throwsCode(() => ledger.explain("T", "2026-11-01T00:00:00Z"), "unknown_ticket");
     throwsCode(() => ledger.evaluate("2026-11-02"), "invalid_timestamp");
-    throwsCode(() => ledger.evaluate(undefined), "invalid_value");
+    // Without asOf the latest event is used; a ledger without events has none.
+    throwsCode(() => new Ledger({ contracts: base }).evaluate(), "invalid_value");
     throwsCode(() => ledger.report({ period: "2026-13" }), "invalid_date");
     throwsCode(() => ledger.report({ period: "November" }), "invalid_date");
     throwsCode(

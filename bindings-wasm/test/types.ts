@@ -78,8 +78,11 @@ async function usage(): Promise<void> {
 
   // @ts-expect-error: durations are milliseconds, not text
   cal.addWorkingTime("2026-11-02T00:00:00Z", "4h");
-  // @ts-expect-error: asOf is required
-  replay({ contracts: contract, events });
+  // asOf may be omitted: the latest event is used.
+  const latest: Evaluation = replay({ contracts: contract, events });
+  console.log(latest.as_of);
+  // @ts-expect-error: asOf is an instant, not a number
+  replay({ contracts: contract, events, asOf: 5 });
   // @ts-expect-error: unknown metric
   const bad: ContractSpec = { id: "x", timezone: "UTC", targets: {}, credits: { tiers: [{ priority: "*", metric: "uptime", levels: [] }] } };
   console.log(bad);
