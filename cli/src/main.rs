@@ -291,17 +291,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             loaded.progress.phase("evaluating");
             let eval = loaded.ledger.evaluate(loaded.as_of)?;
             loaded.progress.finish();
-            match format {
-                Format::Table => output::print_evaluation(&mut out, &eval).map_err(io_error)?,
-                Format::Json => output::write_json(&mut out, &eval).map_err(io_error)?,
-                f => output::write_records(
-                    &mut out,
-                    f,
-                    output::REPLAY_COLUMNS,
-                    &output::replay_records(&eval),
-                )
-                .map_err(io_error)?,
-            }
+            output::emit(&mut out, format, &eval).map_err(io_error)?;
             loaded.finish_rejections(&input, Some(&eval))?;
         }
         Command::Report {
@@ -317,17 +307,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 reports.push(loaded.ledger.report(contract.id(), p, input.as_of)?);
             }
             loaded.progress.finish();
-            match format {
-                Format::Table => output::print_reports(&mut out, &reports).map_err(io_error)?,
-                Format::Json => output::write_json(&mut out, &reports).map_err(io_error)?,
-                f => output::write_records(
-                    &mut out,
-                    f,
-                    output::REPORT_COLUMNS,
-                    &output::report_records(&reports),
-                )
-                .map_err(io_error)?,
-            }
+            output::emit(&mut out, format, &reports).map_err(io_error)?;
             loaded.finish_rejections(&input, None)?;
         }
         Command::Credits {
@@ -343,19 +323,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 statements.push(loaded.ledger.credits(contract.id(), p, input.as_of)?);
             }
             loaded.progress.finish();
-            match format {
-                Format::Table => {
-                    output::print_statements(&mut out, &statements).map_err(io_error)?
-                }
-                Format::Json => output::write_json(&mut out, &statements).map_err(io_error)?,
-                f => output::write_records(
-                    &mut out,
-                    f,
-                    output::CREDIT_COLUMNS,
-                    &output::credit_records(&statements),
-                )
-                .map_err(io_error)?,
-            }
+            output::emit(&mut out, format, &statements).map_err(io_error)?;
             loaded.finish_rejections(&input, None)?;
         }
         Command::Explain {
@@ -366,19 +334,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let loaded = load(&input)?;
             let explanation = loaded.ledger.explain(&ticket, loaded.as_of)?;
             loaded.progress.finish();
-            match format {
-                Format::Table => {
-                    output::print_explanation(&mut out, &explanation).map_err(io_error)?
-                }
-                Format::Json => output::write_json(&mut out, &explanation).map_err(io_error)?,
-                f => output::write_records(
-                    &mut out,
-                    f,
-                    output::EXPLAIN_COLUMNS,
-                    &output::explain_records(&explanation),
-                )
-                .map_err(io_error)?,
-            }
+            output::emit(&mut out, format, &explanation).map_err(io_error)?;
             loaded.finish_rejections(&input, None)?;
         }
         Command::Import {

@@ -254,6 +254,65 @@ pub fn explain_records(x: &Explanation) -> Vec<Record> {
     records
 }
 
+/// A result the CLI prints: a table for people, the JSON document, or flat records.
+pub trait Render: Serialize {
+    /// The columns of the flat records, in order.
+    const COLUMNS: &'static [&'static str];
+    /// Prints the readable table.
+    fn table<W: Write>(&self, out: &mut W) -> io::Result<()>;
+    /// The flat records (JSONL, CSV).
+    fn records(&self) -> Vec<Record>;
+}
+
+impl Render for Evaluation {
+    const COLUMNS: &'static [&'static str] = REPLAY_COLUMNS;
+    fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        print_evaluation(out, self)
+    }
+    fn records(&self) -> Vec<Record> {
+        replay_records(self)
+    }
+}
+
+impl Render for Vec<Report> {
+    const COLUMNS: &'static [&'static str] = REPORT_COLUMNS;
+    fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        print_reports(out, self)
+    }
+    fn records(&self) -> Vec<Record> {
+        report_records(self)
+    }
+}
+
+impl Render for Vec<CreditStatement> {
+    const COLUMNS: &'static [&'static str] = CREDIT_COLUMNS;
+    fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        print_statements(out, self)
+    }
+    fn records(&self) -> Vec<Record> {
+        credit_records(self)
+    }
+}
+
+impl Render for Explanation {
+    const COLUMNS: &'static [&'static str] = EXPLAIN_COLUMNS;
+    fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        print_explanation(out, self)
+    }
+    fn records(&self) -> Vec<Record> {
+        explain_records(self)
+    }
+}
+
+/// Writes `value` in `format`.
+pub fn emit<W: Write, T: Render>(out: &mut W, format: Format, value: &T) -> io::Result<()> {
+    match format {
+        Format::Table => value.table(out),
+        Format::Json => write_json(out, value),
+        records => write_records(out, records, T::COLUMNS, &value.records()),
+    }
+}
+
 /// Writes records as JSONL (columns in order, `null` when absent) or CSV.
 pub fn write_records(
     out: &mut impl Write,
