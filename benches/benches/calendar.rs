@@ -8,11 +8,9 @@ use std::hint::black_box;
 
 const QUERIES: usize = 10_000;
 
-/// A US business calendar with a lunch break, an overnight Sunday window and holidays.
-fn business() -> Calendar {
-    Calendar::from_toml(
-        "business",
-        r#"
+/// The weekly template both benchmark calendars share: New York, a lunch break, an
+/// overnight Sunday window.
+const WEEK: &str = r#"
         timezone = "America/New_York"
         mon = ["08:00-12:00", "13:00-18:00"]
         tue = ["08:00-12:00", "13:00-18:00"]
@@ -20,10 +18,19 @@ fn business() -> Calendar {
         thu = ["08:00-12:00", "13:00-18:00"]
         fri = ["08:00-12:00", "13:00-17:00"]
         sun = ["22:00-06:00"]
+"#;
+
+/// A US business calendar with a lunch break, an overnight Sunday window and holidays.
+fn business() -> Calendar {
+    Calendar::from_toml(
+        "business",
+        &format!(
+            r#"{WEEK}
         holidays = ["2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-07-03",
                     "2026-09-07", "2026-11-26", "2026-11-27", "2026-12-25", "2027-01-01"]
-        exceptions = [ { date = "2026-12-24", hours = ["08:00-12:00"] } ]
-        "#,
+        exceptions = [ {{ date = "2026-12-24", hours = ["08:00-12:00"] }} ]
+        "#
+        ),
     )
     .expect("the benchmark calendar is valid")
 }
@@ -33,17 +40,12 @@ fn business() -> Calendar {
 fn business_with_rules() -> Calendar {
     Calendar::from_toml(
         "business_rules",
-        r#"
-        timezone = "America/New_York"
-        mon = ["08:00-12:00", "13:00-18:00"]
-        tue = ["08:00-12:00", "13:00-18:00"]
-        wed = ["08:00-12:00", "13:00-18:00"]
-        thu = ["08:00-12:00", "13:00-18:00"]
-        fri = ["08:00-12:00", "13:00-17:00"]
-        sun = ["22:00-06:00"]
-        holiday_rules = ["us_federal", { fixed = "11-27", from_year = 2026, to_year = 2026 },
-                         { fixed = "12-24", hours = ["08:00-12:00"] }]
-        "#,
+        &format!(
+            r#"{WEEK}
+        holiday_rules = ["us_federal", {{ fixed = "11-27", from_year = 2026, to_year = 2026 }},
+                         {{ fixed = "12-24", hours = ["08:00-12:00"] }}]
+        "#
+        ),
     )
     .expect("the benchmark calendar is valid")
 }
