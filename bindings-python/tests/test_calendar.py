@@ -230,3 +230,27 @@ def test_no_working_time_errors_instead_of_looping() -> None:
     with pytest.raises(CalendarError) as err:
         Calendar.from_dict({"timezone": "UTC"})
     assert err.value.code == "no_working_time"
+
+
+ICS_TUESDAY_CLOSED = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//slaledger tests//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:closed@test\r\nDTSTART;VALUE=DATE:20261103\r\nSUMMARY:Closed\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def test_holiday_presets_and_ics_text_are_part_of_the_spec() -> None:
+    utc = timezone.utc
+    week = {"timezone": "UTC", "mon": ["08:00-18:00"], "tue": ["08:00-18:00"]}
+    monday, wednesday = datetime(2026, 11, 2, tzinfo=utc), datetime(2026, 11, 4, tzinfo=utc)
+    assert Calendar.from_dict(week).working_time(monday, wednesday) == timedelta(hours=20)
+    # An .ics string closes its all-day events' dates (Tuesday 3 November).
+    with_ics = Calendar.from_dict({**week, "holiday_ics": ICS_TUESDAY_CLOSED})
+    assert with_ics.working_time(monday, wednesday) == timedelta(hours=10)
+    # The us_federal preset closes Martin Luther King Jr. Day, Monday 19 January 2026.
+    federal = Calendar.from_dict({**week, "holiday_rules": ["us_federal"]})
+    mlk = datetime(2026, 1, 19, tzinfo=utc)
+    assert federal.working_time(mlk, mlk + timedelta(days=1)) == timedelta(0)
+    with pytest.raises(CalendarError) as err:
+        Calendar.from_dict({**week, "holiday_rules": ["us_federall"]})
+    assert err.value.code == "unknown_preset"

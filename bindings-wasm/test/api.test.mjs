@@ -101,6 +101,20 @@ const AS_OF = "2026-11-04T00:00:00Z";
 describe("Calendar", () => {
   const cal = new Calendar(BUSINESS, "business");
 
+  test("holiday presets and .ics text are part of the calendar spec", () => {
+    const week = { timezone: "UTC", mon: ["08:00-18:00"], tue: ["08:00-18:00"] };
+    const [monday, wednesday] = ["2026-11-02T00:00:00Z", "2026-11-04T00:00:00Z"];
+    assert.equal(new Calendar(week).workingTime(monday, wednesday), 20 * 3_600_000);
+    const ics = [
+      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//slaledger tests//EN",
+      "BEGIN:VEVENT", "UID:closed@test", "DTSTART;VALUE=DATE:20261103", "END:VEVENT", "END:VCALENDAR", "",
+    ].join("\r\n");
+    assert.equal(new Calendar({ ...week, holiday_ics: ics }).workingTime(monday, wednesday), 10 * 3_600_000);
+    const federal = new Calendar({ ...week, holiday_rules: ["us_federal"] });
+    assert.equal(federal.workingTime("2026-01-19T00:00:00Z", "2026-01-20T00:00:00Z"), 0); // MLK Day
+    throwsCode(() => new Calendar({ ...week, holiday_rules: ["us_federall"] }), "unknown_preset");
+  });
+
   test("name and zone", () => {
     assert.equal(cal.name, "business");
     assert.equal(cal.timeZone, "America/New_York");
