@@ -676,16 +676,19 @@ impl Contract {
 
     /// The OLA target of `party` for `priority` (or its `*` entry).
     pub fn ola_target(&self, party: &str, priority: &str, metric: OlaMetric) -> Option<&Target> {
-        let index = metric as usize;
-        let exact = self
-            .ola
-            .get(&(party.to_string(), priority.to_string()))
-            .and_then(|t| t[index].as_ref());
-        exact.or_else(|| {
+        // A handful of entries: a scan beats building owned keys for a map lookup.
+        let find = |p: &str| {
             self.ola
-                .get(&(party.to_string(), "*".to_string()))
-                .and_then(|t| t[index].as_ref())
-        })
+                .iter()
+                .find(|((party_key, priority_key), _)| party_key == party && priority_key == p)
+                .and_then(|(_, targets)| targets[metric as usize].as_ref())
+        };
+        find(priority).or_else(|| find("*"))
+    }
+
+    /// Whether any party has OLA targets.
+    pub fn has_ola(&self) -> bool {
+        !self.ola.is_empty()
     }
 
     fn priority_index(&self, priority: &str) -> Option<usize> {

@@ -279,8 +279,10 @@ impl<'a> TicketHistory<'a> {
                 return Err(unknown_party(&event, p, contract));
             }
         }
+        // Holders are tracked for co-managed contracts only: attribution, handoffs and
+        // OLAs mean nothing without parties, and tracking costs every ticket.
         let mut holding = Holding::default();
-        if let Some(p) = party {
+        if let (Some(p), true) = (party, contract.is_co_managed()) {
             holding.receive(at, p, None, priority);
         }
         // Coverage that leaves a gap is reported on the ticket, not refused: the ticket
@@ -381,6 +383,10 @@ impl<'a> TicketHistory<'a> {
                 if self.contract.is_co_managed() && !self.contract.has_party(party) {
                     return Err(unknown_party(&event, party, self.contract));
                 }
+                self.party = Some(party);
+                if !self.contract.is_co_managed() {
+                    return Ok(());
+                }
                 let group = group.as_deref();
                 match self.holding.current() {
                     Some((holder, held_group)) if holder == party.as_str() => {
@@ -394,7 +400,6 @@ impl<'a> TicketHistory<'a> {
                     }
                     _ => self.holding.receive(at, party, group, self.priority),
                 }
-                self.party = Some(party);
             }
             EventKind::Resolved => {
                 if self.state == TicketState::Resolved {
@@ -560,10 +565,20 @@ impl<'a> TicketHistory<'a> {
             excluded_reason: self.excluded.map(str::to_string),
             cancelled_reason: self.cancelled.flatten().map(str::to_string),
             metrics,
-            held: self.attribution(end)?,
+            // Attribution and OLAs are co-managed accounting: contracts without parties
+            // skip them (the synthetic log's tickets name a party but no contract party).
+            held: if self.contract.is_co_managed() {
+                self.attribution(end)?
+            } else {
+                Vec::new()
+            },
             handoffs: self.holding.handoffs(),
             ping_pongs: self.holding.ping_pongs(),
-            ola: self.holding.ola(self.contract, &self.resolutions, end)?,
+            ola: if self.contract.has_ola() {
+                self.holding.ola(self.contract, &self.resolutions, end)?
+            } else {
+                Vec::new()
+            },
         })
     }
 
