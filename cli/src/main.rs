@@ -299,32 +299,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             period,
             format,
         } => {
-            let loaded = load(&input)?;
-            loaded.progress.phase("evaluating");
-            let mut reports = Vec::new();
-            for contract in selected(&loaded.ledger, &period)? {
-                let p = resolve_period(&period, contract)?;
-                reports.push(loaded.ledger.report(contract.id(), p, input.as_of)?);
-            }
-            loaded.progress.finish();
-            output::emit(&mut out, format, &reports).map_err(io_error)?;
-            loaded.finish_rejections(&input, None)?;
+            period_command(&mut out, &input, &period, format, Ledger::report)?;
         }
         Command::Credits {
             input,
             period,
             format,
         } => {
-            let loaded = load(&input)?;
-            loaded.progress.phase("evaluating");
-            let mut statements = Vec::new();
-            for contract in selected(&loaded.ledger, &period)? {
-                let p = resolve_period(&period, contract)?;
-                statements.push(loaded.ledger.credits(contract.id(), p, input.as_of)?);
-            }
-            loaded.progress.finish();
-            output::emit(&mut out, format, &statements).map_err(io_error)?;
-            loaded.finish_rejections(&input, None)?;
+            period_command(&mut out, &input, &period, format, Ledger::credits)?;
         }
         Command::Explain {
             ticket,
@@ -452,6 +434,30 @@ impl Loaded {
 }
 
 /// The contracts a report or statement is for.
+/// `report` and `credits`: replays the input, runs `query` for each selected contract
+/// over its period, and prints the results.
+fn period_command<T>(
+    out: &mut impl Write,
+    input: &ReplayArgs,
+    period: &PeriodArgs,
+    format: Format,
+    query: impl Fn(&Ledger, &str, Period, Option<Instant>) -> slaledger::Result<T>,
+) -> Result<(), Failure>
+where
+    Vec<T>: output::Render,
+{
+    let loaded = load(input)?;
+    loaded.progress.phase("evaluating");
+    let mut results = Vec::new();
+    for contract in selected(&loaded.ledger, period)? {
+        let p = resolve_period(period, contract)?;
+        results.push(query(&loaded.ledger, contract.id(), p, input.as_of)?);
+    }
+    loaded.progress.finish();
+    output::emit(out, format, &results).map_err(io_error)?;
+    loaded.finish_rejections(input, None)
+}
+
 fn selected<'a>(ledger: &'a Ledger, args: &PeriodArgs) -> Result<Vec<&'a Contract>, Failure> {
     match &args.contract_id {
         Some(id) => Ok(vec![ledger.contract(id)?]),
