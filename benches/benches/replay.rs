@@ -26,7 +26,7 @@ fn replay(c: &mut Criterion) {
                 |events| {
                     let mut ledger = Ledger::new(Mode::Strict);
                     ledger.add_contract(contract.clone()).expect("one contract");
-                    ledger.ingest(events).expect("clean log");
+                    ledger.ingest(&events).expect("clean log");
                     let evaluation = ledger.evaluate(as_of).expect("clean log");
                     // Returned, so freeing them happens outside the measurement.
                     black_box((ledger, evaluation))

@@ -244,9 +244,9 @@ pub fn explain_records(x: &Explanation) -> Vec<Record> {
             record.insert("metric".into(), Value::from(r.metric.name()));
             record.insert("cycle".into(), Value::from(r.cycle));
             record.insert("clock_state".into(), to_value(&r.state));
-            record.insert("priority".into(), Value::from(r.priority.clone()));
-            record.insert("target".into(), Value::from(r.target.clone()));
-            record.insert("calendar".into(), Value::from(r.calendar.clone()));
+            record.insert("priority".into(), Value::from(r.priority.as_str()));
+            record.insert("target".into(), Value::from(r.target.as_str()));
+            record.insert("calendar".into(), Value::from(r.calendar.as_str()));
             flatten_into("", to_value(segment), &mut record);
             records.push(record);
         }

@@ -440,7 +440,8 @@ pub struct Contract {
     spec: ContractSpec,
     timezone: Tz,
     calendars: Calendars,
-    pause_statuses: HashSet<String>,
+    /// A list, not a set: contracts name two or three, and a scan beats hashing.
+    pause_statuses: Vec<String>,
     /// Priorities in sorted order with their targets per metric (`None`: not measured).
     targets: Vec<(String, [Option<Target>; 2])>,
     /// Coverage calendars in `parties` order.
@@ -569,7 +570,7 @@ impl Contract {
                 .map_err(|e| e.context(&place))?;
         }
         let (coverage, ola) = validate_parties(&spec, &calendars).map_err(|e| e.context(&place))?;
-        let pause_statuses = spec.pause_statuses.iter().cloned().collect();
+        let pause_statuses = spec.pause_statuses.clone();
         Ok(Contract {
             spec,
             timezone,
@@ -618,7 +619,7 @@ impl Contract {
 
     /// Whether `status` pauses pausable clocks.
     pub fn is_pause_status(&self, status: &str) -> bool {
-        self.pause_statuses.contains(status)
+        self.pause_statuses.iter().any(|s| s == status)
     }
 
     /// Whether the contract has targets for `priority`.

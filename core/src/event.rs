@@ -121,6 +121,126 @@ impl EventKind {
     }
 }
 
+impl EventKind {
+    /// A borrowed view, the form the fold reads.
+    pub(crate) fn as_ref(&self) -> KindRef<'_> {
+        match self {
+            EventKind::Opened {
+                priority,
+                contract,
+                party,
+            } => KindRef::Opened {
+                priority,
+                contract: contract.as_deref(),
+                party: party.as_deref(),
+            },
+            EventKind::Responded { party } => KindRef::Responded {
+                party: party.as_deref(),
+            },
+            EventKind::Status { status } => KindRef::Status { status },
+            EventKind::Priority { priority } => KindRef::Priority { priority },
+            EventKind::Assigned { party, group } => KindRef::Assigned {
+                party,
+                group: group.as_deref(),
+            },
+            EventKind::Resolved => KindRef::Resolved,
+            EventKind::Reopened => KindRef::Reopened,
+            EventKind::Closed => KindRef::Closed,
+            EventKind::Cancelled { reason } => KindRef::Cancelled {
+                reason: reason.as_deref(),
+            },
+            EventKind::Excluded { reason } => KindRef::Excluded { reason },
+        }
+    }
+}
+
+/// [`EventKind`] with borrowed strings: what the fold reads, whether the event is an
+/// [`Event`] or the ledger's compact stored form (whose strings live in its symbol table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KindRef<'a> {
+    Opened {
+        priority: &'a str,
+        contract: Option<&'a str>,
+        party: Option<&'a str>,
+    },
+    Responded {
+        party: Option<&'a str>,
+    },
+    Status {
+        status: &'a str,
+    },
+    Priority {
+        priority: &'a str,
+    },
+    Assigned {
+        party: &'a str,
+        group: Option<&'a str>,
+    },
+    Resolved,
+    Reopened,
+    Closed,
+    Cancelled {
+        reason: Option<&'a str>,
+    },
+    Excluded {
+        reason: &'a str,
+    },
+}
+
+impl KindRef<'_> {
+    /// The `type` string of the event.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            KindRef::Opened { .. } => "opened",
+            KindRef::Responded { .. } => "responded",
+            KindRef::Status { .. } => "status",
+            KindRef::Priority { .. } => "priority",
+            KindRef::Assigned { .. } => "assigned",
+            KindRef::Resolved => "resolved",
+            KindRef::Reopened => "reopened",
+            KindRef::Closed => "closed",
+            KindRef::Cancelled { .. } => "cancelled",
+            KindRef::Excluded { .. } => "excluded",
+        }
+    }
+
+    /// The owned form.
+    pub(crate) fn to_owned(self) -> EventKind {
+        let own = |s: Option<&str>| s.map(str::to_string);
+        match self {
+            KindRef::Opened {
+                priority,
+                contract,
+                party,
+            } => EventKind::Opened {
+                priority: priority.to_string(),
+                contract: own(contract),
+                party: own(party),
+            },
+            KindRef::Responded { party } => EventKind::Responded { party: own(party) },
+            KindRef::Status { status } => EventKind::Status {
+                status: status.to_string(),
+            },
+            KindRef::Priority { priority } => EventKind::Priority {
+                priority: priority.to_string(),
+            },
+            KindRef::Assigned { party, group } => EventKind::Assigned {
+                party: party.to_string(),
+                group: own(group),
+            },
+            KindRef::Resolved => EventKind::Resolved,
+            KindRef::Reopened => EventKind::Reopened,
+            KindRef::Closed => EventKind::Closed,
+            KindRef::Cancelled { reason } => EventKind::Cancelled {
+                reason: own(reason),
+            },
+            KindRef::Excluded { reason } => EventKind::Excluded {
+                reason: reason.to_string(),
+            },
+        }
+    }
+}
+
 impl Event {
     /// The ordering of SPEC §5: `(at, seq, type rank, id)`; an absent `seq` sorts first.
     pub fn apply_order(&self, other: &Event) -> Ordering {

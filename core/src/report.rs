@@ -311,12 +311,12 @@ impl Report {
                         if o.breached_at.is_some() {
                             tally.breached += 1;
                             tally.breached_tickets.push((
-                                ticket.ticket.clone(),
+                                ticket.ticket.to_string(),
                                 (o.elapsed_ms.as_millis() - o.target_ms.as_millis()),
                             ));
                         } else {
                             tally.met += 1;
-                            tally.met_tickets.push(ticket.ticket.clone());
+                            tally.met_tickets.push(ticket.ticket.to_string());
                         }
                         if o.stopped_at.is_some() {
                             tally.working.push(o.elapsed_ms.as_millis());
@@ -351,7 +351,7 @@ impl Report {
                     summary.wall_ms += h.wall_ms.as_millis();
                     *summary
                         .by_priority
-                        .entry(ticket.priority.clone())
+                        .entry(ticket.priority.to_string())
                         .or_default() += h.working_ms.as_millis();
                 }
                 if !holders.is_empty() {
@@ -360,7 +360,9 @@ impl Report {
                 }
             }
             for m in &ticket.metrics {
-                let tally = tallies.entry((m.priority.clone(), m.metric)).or_default();
+                let tally = tallies
+                    .entry((m.priority.to_string(), m.metric))
+                    .or_default();
                 if ticket.state == TicketState::Cancelled {
                     if m.stopped_at.is_some_and(|t| period.contains(t)) {
                         tally.cancelled += 1;
@@ -378,14 +380,14 @@ impl Report {
                             let overrun = m.elapsed_ms.as_millis() - m.target_ms.as_millis();
                             tally
                                 .breached_tickets
-                                .push((ticket.ticket.clone(), overrun));
+                                .push((ticket.ticket.to_string(), overrun));
                         } else {
                             tally.met += 1;
-                            tally.met_tickets.push(ticket.ticket.clone());
+                            tally.met_tickets.push(ticket.ticket.to_string());
                         }
                         tally.held_ms += m.held_ms.as_millis();
                         if m.first_stopped_at.is_some_and(|first| first < period.from) {
-                            tally.redecided.push(ticket.ticket.clone());
+                            tally.redecided.push(ticket.ticket.to_string());
                         }
                         if m.stopped_at.is_some() {
                             tally.working.push(m.elapsed_ms.as_millis());

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::{Contract, Metric, OnPriorityChange, OnReopen, Target};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Event, EventKind};
+use crate::event::{Event, KindRef};
 use crate::party::{Holding, OlaResult, PartyTime};
 use crate::time::{Duration, Instant};
 use crate::Calendar;
+use compact_str::CompactString;
 
 /// The end of a period that has not ended.
 const OPEN: i64 = i64::MAX;
@@ -221,7 +222,7 @@ pub(crate) struct EventRef<'a> {
     pub(crate) id: &'a str,
     pub(crate) ticket: &'a str,
     pub(crate) at: Instant,
-    pub(crate) kind: &'a EventKind,
+    pub(crate) kind: KindRef<'a>,
     pub(crate) line: Option<u32>,
 }
 
@@ -232,7 +233,7 @@ impl<'a> EventRef<'a> {
             id: &event.id,
             ticket: &event.ticket,
             at: event.at,
-            kind: &event.kind,
+            kind: event.kind.as_ref(),
             line,
         }
     }
@@ -252,7 +253,7 @@ pub(crate) fn describe(event: &EventRef<'_>) -> String {
 impl<'a> TicketHistory<'a> {
     /// Starts a history from an `opened` event whose contract was already resolved.
     pub(crate) fn open(event: EventRef<'a>, contract: &'a Contract) -> Result<TicketHistory<'a>> {
-        let EventKind::Opened {
+        let KindRef::Opened {
             priority, party, ..
         } = event.kind
         else {
@@ -270,7 +271,7 @@ impl<'a> TicketHistory<'a> {
         }
         let at = event.at.as_millis();
         // The first holder: the opening party, or whoever's coverage includes the instant.
-        let party: Option<&'a str> = match party.as_deref() {
+        let party: Option<&'a str> = match party {
             Some(p) => Some(p),
             None => contract.covering_party(event.at)?,
         };
@@ -343,22 +344,22 @@ impl<'a> TicketHistory<'a> {
             }
             TicketState::Open | TicketState::Resolved => {}
         }
-        match &event.kind {
-            EventKind::Opened { .. } => {
+        match event.kind {
+            KindRef::Opened { .. } => {
                 return fail(
                     ErrorKind::AlreadyOpened,
                     "second \"opened\" for a ticket that is already open".into(),
                 )
             }
-            EventKind::Responded { party } => {
+            KindRef::Responded { party } => {
                 if self.response.is_running() {
                     self.response.stop(at);
                 }
-                if let Some(who) = party.as_deref().or(self.party) {
+                if let Some(who) = party.or(self.party) {
                     self.holding.acknowledge(at, who);
                 }
             }
-            EventKind::Status { status } => {
+            KindRef::Status { status } => {
                 let pausing = self.contract.is_pause_status(status);
                 let paused = self.pauses.last().is_some_and(|p| p.1 == OPEN);
                 if pausing && !paused {
@@ -371,15 +372,15 @@ impl<'a> TicketHistory<'a> {
                 }
                 self.status = Some(status);
             }
-            EventKind::Priority { priority } => {
+            KindRef::Priority { priority } => {
                 if !self.contract.has_priority(priority) {
                     return Err(unknown_priority(&event, priority, self.contract));
                 }
-                if *priority != self.priority {
+                if priority != self.priority {
                     self.change_priority(at, priority);
                 }
             }
-            EventKind::Assigned { party, group } => {
+            KindRef::Assigned { party, group } => {
                 if self.contract.is_co_managed() && !self.contract.has_party(party) {
                     return Err(unknown_party(&event, party, self.contract));
                 }
@@ -387,9 +388,8 @@ impl<'a> TicketHistory<'a> {
                 if !self.contract.is_co_managed() {
                     return Ok(());
                 }
-                let group = group.as_deref();
                 match self.holding.current() {
-                    Some((holder, held_group)) if holder == party.as_str() => {
+                    Some((holder, held_group)) if holder == party => {
                         if held_group == group && self.contract.is_co_managed() {
                             return fail(
                                 ErrorKind::HandoffToHolder,
@@ -401,7 +401,7 @@ impl<'a> TicketHistory<'a> {
                     _ => self.holding.receive(at, party, group, self.priority),
                 }
             }
-            EventKind::Resolved => {
+            KindRef::Resolved => {
                 if self.state == TicketState::Resolved {
                     let since = self
                         .resolution
@@ -421,7 +421,7 @@ impl<'a> TicketHistory<'a> {
                     clock.stop(at);
                 }
             }
-            EventKind::Reopened => {
+            KindRef::Reopened => {
                 if self.state == TicketState::Open {
                     return fail(
                         ErrorKind::ReopenedWhileOpen,
@@ -447,7 +447,7 @@ impl<'a> TicketHistory<'a> {
                     OnReopen::Ignore => {}
                 }
             }
-            EventKind::Closed => {
+            KindRef::Closed => {
                 if self.state == TicketState::Open {
                     // Closing an open ticket resolves it at the same instant.
                     self.flag("closed_without_resolution");
@@ -460,17 +460,17 @@ impl<'a> TicketHistory<'a> {
                 self.state = TicketState::Closed;
                 self.end_pending();
             }
-            EventKind::Cancelled { reason } => {
+            KindRef::Cancelled { reason } => {
                 self.end_open(at);
                 self.response.stop(at);
                 if let Some(clock) = self.resolution.last_mut() {
                     clock.stop(at);
                 }
                 self.state = TicketState::Cancelled;
-                self.cancelled = Some(reason.as_deref());
+                self.cancelled = Some(reason);
                 self.end_pending();
             }
-            EventKind::Excluded { reason } => self.excluded = Some(reason),
+            KindRef::Excluded { reason } => self.excluded = Some(reason),
         }
         Ok(())
     }
@@ -553,17 +553,17 @@ impl<'a> TicketHistory<'a> {
             }
         }
         Ok(TicketResult {
-            ticket: self.ticket.to_string(),
-            contract: self.contract.id().to_string(),
-            priority: self.priority.to_string(),
-            opened_priority: self.opened_priority.to_string(),
-            party: self.party.map(str::to_string),
+            ticket: self.ticket.into(),
+            contract: self.contract.id().into(),
+            priority: self.priority.into(),
+            opened_priority: self.opened_priority.into(),
+            party: self.party.map(CompactString::from),
             state: self.state,
-            status: self.status.map(str::to_string),
+            status: self.status.map(CompactString::from),
             reopens: self.reopens,
             flags: self.flags.iter().map(|f| f.to_string()).collect(),
-            excluded_reason: self.excluded.map(str::to_string),
-            cancelled_reason: self.cancelled.flatten().map(str::to_string),
+            excluded_reason: self.excluded.map(CompactString::from),
+            cancelled_reason: self.cancelled.flatten().map(CompactString::from),
             metrics,
             // Attribution and OLAs are co-managed accounting: contracts without parties
             // skip them (the synthetic log's tickets name a party but no contract party).
@@ -788,10 +788,10 @@ impl<'a> TicketHistory<'a> {
             metric: clock.metric,
             cycle: clock.cycle,
             state,
-            priority: regime.priority.to_string(),
-            target: regime.target.label.clone(),
+            priority: regime.priority.into(),
+            target: regime.target.label.as_str().into(),
             target_ms: Duration::from_millis(regime.target_ms),
-            calendar: cal.name().to_string(),
+            calendar: cal.name().into(),
             started_at: Instant::from_millis_unchecked(regime.start),
             stopped_at: stop.map(Instant::from_millis_unchecked),
             due_at: due_at.map(Instant::from_millis_unchecked),
@@ -1113,13 +1113,13 @@ pub struct MetricResult {
     /// See [`MeasurementState`].
     pub state: MeasurementState,
     /// The priority whose target is applied.
-    pub priority: String,
+    pub priority: CompactString,
     /// The target as written (`"4h"`, `"2bd"`).
-    pub target: String,
+    pub target: CompactString,
     /// The target in working milliseconds (for `Nbd`, fixed when the clock started).
     pub target_ms: Duration,
     /// The calendar whose working time counts.
-    pub calendar: String,
+    pub calendar: CompactString,
     /// When the clock started (for `restart`, the last restart).
     pub started_at: Instant,
     /// When it stopped, if it has.
@@ -1158,30 +1158,30 @@ pub struct MetricResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketResult {
     /// The ticket id.
-    pub ticket: String,
+    pub ticket: CompactString,
     /// The contract id.
-    pub contract: String,
+    pub contract: CompactString,
     /// The current priority.
-    pub priority: String,
+    pub priority: CompactString,
     /// The opening priority.
-    pub opened_priority: String,
+    pub opened_priority: CompactString,
     /// The party holding the ticket.
-    pub party: Option<String>,
+    pub party: Option<CompactString>,
     /// Where the ticket is in its life.
     pub state: TicketState,
     /// The last status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<CompactString>,
     /// How many times it was reopened.
     pub reopens: u32,
     /// Flags: `rejected_events`, `closed_without_resolution`.
     pub flags: Vec<String>,
     /// Why it is excluded, if it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub excluded_reason: Option<String>,
+    pub excluded_reason: Option<CompactString>,
     /// Why it was cancelled, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled_reason: Option<String>,
+    pub cancelled_reason: Option<CompactString>,
     /// One entry per measured clock.
     pub metrics: Vec<MetricResult>,
     /// The open time split between the parties that held the ticket, and the customer

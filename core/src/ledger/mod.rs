@@ -11,6 +11,7 @@
 //! memory is one ticket's state plus the results. A streaming mode that keeps only open
 //! tickets is a separate tool for very long logs.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
 
@@ -25,10 +26,13 @@ use serde::{Deserialize, Serialize};
 use crate::contract::Contract;
 use crate::credit::CreditStatement;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{read_jsonl, Event, EventKind, JsonlLine};
+use crate::event::{read_jsonl, Event, JsonlLine, KindRef};
 use crate::report::{Period, Report};
 use crate::ticket::{describe, EventRef, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
+
+mod store;
+use store::{Store, Stored};
 
 /// What to do with a bad event (SPEC §5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +98,10 @@ pub struct Evaluation {
     pub stats: Stats,
 }
 
+/// How many events [`Ledger::ingest`] looks ahead to overlap their cache misses: enough
+/// to keep the processor's memory pipeline full, few enough to stay in L1.
+const LOOKAHEAD: usize = 32;
+
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
 
@@ -106,62 +114,6 @@ pub enum Ingested {
     Duplicate,
     /// Rejected (lenient mode): listed in the evaluation's `rejected`.
     Rejected,
-}
-
-/// One stored event: what the fold needs, without the ticket (its log's key).
-#[derive(Debug, Clone)]
-struct Stored {
-    at: Instant,
-    seq: Option<i64>,
-    /// The id as parsed (a `String`: shrinking it to a `Box<str>` would copy it).
-    id: String,
-    kind: EventKind,
-    line: Option<u32>,
-}
-
-impl Stored {
-    fn new(event: Event, line: Option<u32>) -> Stored {
-        Stored {
-            at: event.at,
-            seq: event.seq,
-            id: event.id,
-            kind: event.kind,
-            line,
-        }
-    }
-
-    /// The apply order of SPEC §5: `(at, seq, type rank, id)`.
-    fn order(&self) -> (Instant, Option<i64>, u8, &str) {
-        (self.at, self.seq, self.kind.rank(), &self.id)
-    }
-
-    fn view<'a>(&'a self, ticket: &'a str) -> EventRef<'a> {
-        EventRef {
-            id: &self.id,
-            ticket,
-            at: self.at,
-            kind: &self.kind,
-            line: self.line,
-        }
-    }
-
-    fn to_event(&self, ticket: &str) -> Event {
-        Event {
-            id: self.id.clone(),
-            ticket: ticket.to_string(),
-            at: self.at,
-            seq: self.seq,
-            kind: self.kind.clone(),
-        }
-    }
-
-    /// Whether `event` (with the same id) has identical content.
-    fn same_as(&self, ticket: &str, event: &Event) -> bool {
-        ticket == event.ticket
-            && self.at == event.at
-            && self.seq == event.seq
-            && self.kind == event.kind
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +153,8 @@ pub struct Ledger {
     contracts: BTreeMap<String, Arc<Contract>>,
     by_ticket: Map<Box<str>, usize>,
     logs: Vec<TicketLog>,
+    /// What stored events point into: interned strings and id text.
+    store: Store,
     /// Hash of an event id to the log holding it: no per-event allocation. The id itself
     /// is checked in that log, so a hash collision is never mistaken for a duplicate.
     ids: Map<u64, usize>,
@@ -255,20 +209,25 @@ impl Ledger {
     /// of the two deterministically (the one whose JSON sorts last), so the input order
     /// never decides which survives.
     pub fn ingest_event(&mut self, event: Event, line: Option<u32>) -> Result<Ingested> {
+        self.ingest_ref(&event, line)
+    }
+
+    /// [`Ledger::ingest_event`] from a borrowed event: the ledger copies what it keeps.
+    fn ingest_ref(&mut self, event: &Event, line: Option<u32>) -> Result<Ingested> {
         self.events += 1;
         self.latest = Some(self.latest.map_or(event.at, |t| t.max(event.at)));
         let hash = self.hasher.hash_one(event.id.as_str());
         let Some((index, pos)) = self.find_id(&event.id, hash) else {
-            self.store(event, line, hash);
+            self.add(event, line, hash);
             return Ok(Ingested::Added);
         };
         let log = &self.logs[index];
-        let stored = &log.events[pos];
-        if stored.same_as(&log.ticket, &event) {
+        let stored = log.events[pos];
+        if self.store.same_as(&stored, &log.ticket, event) {
             self.duplicates += 1;
             return Ok(Ingested::Duplicate);
         }
-        let view = EventRef::of(&event, line);
+        let view = EventRef::of(event, line);
         let at = stored
             .line
             .map(|l| format!("line {l}"))
@@ -285,7 +244,7 @@ impl Ledger {
         }
         // The ticket of a rejected event is flagged (SPEC §5), at ingest as in replay.
         self.rejected_tickets.insert(event.ticket.clone());
-        let old = stored.to_event(&log.ticket);
+        let old = self.store.to_event(&stored, &log.ticket);
         if event.to_json() < old.to_json() {
             let old_line = stored.line;
             self.logs[index].events.remove(pos);
@@ -304,7 +263,7 @@ impl Ledger {
                 Some(&old.id),
                 Some(&old.ticket),
             ));
-            self.store(event, line, hash);
+            self.add(event, line, hash);
         } else {
             self.ingest_rejections.push(Rejection::new(
                 &err,
@@ -322,7 +281,7 @@ impl Ledger {
             self.logs[index]
                 .events
                 .iter()
-                .position(|s| &*s.id == id)
+                .position(|s| self.store.id(s) == id)
                 .map(|pos| (index, pos))
         };
         if let Some(found) = self.ids.get(&hash).and_then(|&index| in_log(index)) {
@@ -348,7 +307,7 @@ impl Ledger {
         }
     }
 
-    fn store(&mut self, event: Event, line: Option<u32>, hash: u64) {
+    fn add(&mut self, event: &Event, line: Option<u32>, hash: u64) {
         let index = match self.by_ticket.get(event.ticket.as_str()) {
             Some(&i) => i,
             None => {
@@ -362,29 +321,55 @@ impl Ledger {
             }
         };
         self.index_id(&event.id, hash, index);
-        let stored = Stored::new(event, line);
+        let stored = self.store.store(event, line);
+        let store = &self.store;
         let events = &mut self.logs[index].events;
         // Logs are almost always appended in order; insert in place otherwise.
-        let pos = if events
-            .last()
-            .is_none_or(|last| last.order() <= stored.order())
-        {
+        let after = |s: &Stored| store.order(s, &stored).is_le();
+        let pos = if events.last().is_none_or(after) {
             events.len()
         } else {
-            events.partition_point(|s| s.order() <= stored.order())
+            events.partition_point(after)
         };
         events.insert(pos, stored);
     }
 
-    /// Ingests events given directly (no line numbers).
-    pub fn ingest(&mut self, events: impl IntoIterator<Item = Event>) -> Result<()> {
-        let events = events.into_iter();
+    /// Ingests events given directly (no line numbers), owned or borrowed: the ledger
+    /// copies what it keeps into its compact store either way.
+    pub fn ingest<E: Borrow<Event>>(&mut self, events: impl IntoIterator<Item = E>) -> Result<()> {
+        let mut events = events.into_iter();
         // Growing the id index by doubling rehashes it over and over; reserve up front.
         self.ids.reserve(events.size_hint().0);
-        for event in events {
-            self.ingest_event(event, None)?;
+        let mut chunk: Vec<E> = Vec::with_capacity(LOOKAHEAD);
+        loop {
+            chunk.extend(events.by_ref().take(LOOKAHEAD));
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            self.warm(chunk.iter().map(Borrow::borrow));
+            for event in chunk.drain(..) {
+                self.ingest_ref(event.borrow(), None)?;
+            }
         }
-        Ok(())
+    }
+
+    /// Looks up, and discards, what ingesting `events` will read: their slots in the id
+    /// index, their tickets' entries and the ends of their logs.
+    ///
+    /// In a large ledger each of these is a cache miss (hundreds of nanoseconds here, see
+    /// docs/benchmarks.md), and ingesting one event needs the answer of one lookup before
+    /// the next, so misses come one at a time. These lookups are independent of each
+    /// other, so the processor overlaps their misses; ingest then finds everything in
+    /// cache. Nothing is changed, so the result is the same with or without this.
+    fn warm<'e>(&self, events: impl Iterator<Item = &'e Event>) {
+        for event in events {
+            let hash = self.hasher.hash_one(event.id.as_str());
+            std::hint::black_box(self.ids.get(&hash));
+            if let Some(&index) = self.by_ticket.get(event.ticket.as_str()) {
+                // The last event's content, not just its address: the append lands there.
+                std::hint::black_box(self.logs[index].events.last().map(|last| last.at));
+            }
+        }
     }
 
     /// Ingests JSONL. Strict mode stops at the first line that is not a valid event;
@@ -434,31 +419,70 @@ impl Ledger {
 
     /// Evaluates every ticket as of `as_of` (events after it are ignored).
     pub fn evaluate(&self, as_of: Instant) -> Result<Evaluation> {
-        let mut order: Vec<(&str, usize)> =
-            self.by_ticket.iter().map(|(t, &i)| (&**t, i)).collect();
-        order.sort_unstable();
-        // Tickets are independent, so with the `parallel` feature they are evaluated on
-        // all cores; results are assembled in ticket order either way, so the output, and
-        // in strict mode the error reported (the first in ticket order), are the same.
-        #[cfg(feature = "parallel")]
-        let outcomes: Vec<Result<TicketOutcome>> = {
-            use rayon::prelude::*;
-            order
-                .par_iter()
-                .map(|&(_, index)| self.evaluate_ticket(index, as_of))
-                .collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let outcomes = order
-            .iter()
-            .map(|&(_, index)| self.evaluate_ticket(index, as_of));
-        let mut tickets = Vec::with_capacity(order.len());
-        let mut rejected = self.ingest_rejections.clone();
-        for outcome in outcomes {
-            let (ticket, rejections) = outcome?;
-            rejected.extend(rejections);
-            tickets.extend(ticket);
+        // Tickets are folded in the order their logs were created, which is the order
+        // their memory was allocated in, so a large ledger is read front to back instead
+        // of jumping to a cold log at every ticket. Each result goes straight to its
+        // place in ticket order (`rank`), so no second copy of the results is made.
+        let order = self.ticket_order();
+        let mut rank = vec![0u32; order.len()];
+        for (position, &index) in order.iter().enumerate() {
+            rank[index] = position as u32;
         }
+        let mut slots: Vec<Option<TicketResult>> = Vec::new();
+        slots.resize_with(order.len(), || None);
+        // Rejections and (strict mode) errors by rank, to report them in ticket order.
+        let mut rejections: Vec<(u32, Vec<Rejection>)> = Vec::new();
+        let mut first_error: Option<(u32, Error)> = None;
+        let mut place = |index: usize, outcome: Result<TicketOutcome>| {
+            let rank = rank[index];
+            match outcome {
+                Ok((result, rejected)) => {
+                    slots[rank as usize] = result;
+                    if !rejected.is_empty() {
+                        rejections.push((rank, rejected));
+                    }
+                }
+                Err(err) => {
+                    if first_error.as_ref().is_none_or(|(r, _)| rank < *r) {
+                        first_error = Some((rank, err));
+                    }
+                }
+            }
+        };
+        // Tickets are independent, so with the `parallel` feature they are folded on all
+        // cores, in chunks of consecutive logs; the output, and in strict mode the error
+        // reported (the first in ticket order), are the same either way.
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            const CHUNK: usize = 4096;
+            let chunks: Vec<Vec<Result<TicketOutcome>>> = (0..self.logs.len().div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|chunk| {
+                    let end = ((chunk + 1) * CHUNK).min(self.logs.len());
+                    (chunk * CHUNK..end)
+                        .map(|index| self.evaluate_ticket(index, as_of))
+                        .collect()
+                })
+                .collect();
+            for (chunk, outcomes) in chunks.into_iter().enumerate() {
+                for (offset, outcome) in outcomes.into_iter().enumerate() {
+                    place(chunk * CHUNK + offset, outcome);
+                }
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        for index in 0..self.logs.len() {
+            place(index, self.evaluate_ticket(index, as_of));
+        }
+        if let Some((_, err)) = first_error {
+            return Err(err);
+        }
+        rejections.sort_unstable_by_key(|(rank, _)| *rank);
+        let mut rejected = self.ingest_rejections.clone();
+        rejected.extend(rejections.into_iter().flat_map(|(_, r)| r));
+        // In place: an `Option<TicketResult>` is the size of a `TicketResult`.
+        let tickets: Vec<TicketResult> = slots.into_iter().flatten().collect();
         let stats = Stats {
             events: self.events,
             duplicates: self.duplicates,
@@ -471,6 +495,27 @@ impl Ledger {
             rejected,
             stats,
         })
+    }
+
+    /// The logs' indexes sorted by ticket id.
+    fn ticket_order(&self) -> Vec<usize> {
+        // Sorting by the first eight bytes first keeps most comparisons in the array
+        // instead of following two pointers to the ids; zero padding keeps the order of
+        // the prefix that of the ids, and equal prefixes fall back to the whole id.
+        let prefix = |ticket: &str| {
+            let mut bytes = [0u8; 8];
+            let n = ticket.len().min(8);
+            bytes[..n].copy_from_slice(&ticket.as_bytes()[..n]);
+            u64::from_be_bytes(bytes)
+        };
+        let mut order: Vec<(u64, &str, usize)> = self
+            .logs
+            .iter()
+            .enumerate()
+            .map(|(index, log)| (prefix(&log.ticket), &*log.ticket, index))
+            .collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, _, index)| index).collect()
     }
 
     /// One ticket's result (if it was opened) and the events rejected while folding it.
@@ -543,7 +588,7 @@ impl Ledger {
     ) -> Result<Option<TicketHistory<'a>>> {
         let mut history: Option<TicketHistory<'a>> = None;
         for stored in log.events.iter().take_while(|s| s.at <= as_of) {
-            let event = stored.view(&log.ticket);
+            let event = self.store.view(stored, &log.ticket);
             let outcome = match &mut history {
                 Some(h) => h.apply(event),
                 None => self.open(event).map(|h| history = Some(h)),
@@ -555,7 +600,7 @@ impl Ledger {
                 rejected.push(Rejection::new(
                     &err,
                     stored.line,
-                    Some(&stored.id),
+                    Some(self.store.id(stored)),
                     Some(&log.ticket),
                 ));
                 if let Some(h) = &mut history {
@@ -564,7 +609,7 @@ impl Ledger {
             }
         }
         if let Some(h) = &mut history {
-            if self.rejected_tickets.contains(h.ticket) {
+            if !self.rejected_tickets.is_empty() && self.rejected_tickets.contains(h.ticket) {
                 h.flag("rejected_events");
             }
         }
@@ -573,7 +618,7 @@ impl Ledger {
 
     fn open<'a>(&'a self, event: EventRef<'a>) -> Result<TicketHistory<'a>> {
         let contract: &'a Contract = match event.kind {
-            EventKind::Opened {
+            KindRef::Opened {
                 contract: Some(id), ..
             } => self.contracts.get(id).map(|c| c.as_ref()).ok_or_else(|| {
                 let known: Vec<&String> = self.contracts.keys().collect();
@@ -585,7 +630,7 @@ impl Ledger {
                     ),
                 )
             })?,
-            EventKind::Opened { contract: None, .. } => match self.contracts.values().next() {
+            KindRef::Opened { contract: None, .. } => match self.contracts.values().next() {
                 Some(only) if self.contracts.len() == 1 => only.as_ref(),
                 _ => {
                     let known: Vec<&String> = self.contracts.keys().collect();
