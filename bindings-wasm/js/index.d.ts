@@ -69,6 +69,7 @@ export type ErrorCode =
   | "unknown_contract"
   | "ambiguous_contract"
   | "conflicting_duplicate"
+  | "late_event"
   | "unknown_ticket"
   | "unknown_party"
   | "handoff_to_holder";

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant as WallClock};
 use flate2::read::MultiGzDecoder;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use slaledger::event::JsonlLine;
-use slaledger::{Contract, ContractSpec, Error, ErrorKind, Evaluation, Ledger, Rejection};
+use slaledger::{Contract, ContractSpec, Error, ErrorKind, Evaluation, Rejection};
 
 /// An input named on the command line: a file, or `-` for standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,7 +201,7 @@ pub struct Loaded {
 /// Reads every source into the ledger: strict mode stops at the first bad line with an
 /// error naming the file and line; lenient mode rejects the line and goes on.
 pub fn load_events(
-    ledger: &mut Ledger,
+    ingest: &mut dyn FnMut(JsonlLine) -> Result<(), Error>,
     sources: &[Source],
     keep_stdin: bool,
     progress: &Progress,
@@ -245,7 +245,7 @@ pub fn load_events(
                     ticket: None,
                 },
             };
-            ledger.ingest_line(parsed).map_err(|e| e.context(&name))?;
+            ingest(parsed).map_err(|e| e.context(&name))?;
         }
     }
     Ok(loaded)

@@ -15,8 +15,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use slaledger::calendar::Calendars;
 use slaledger::import::{self, servicenow};
+use slaledger::stream::{StreamOptions, StreamReplay};
 use slaledger::synth::{self, SynthConfig};
-use slaledger::{Contract, Error, ErrorKind, Instant, Ledger, Mode, Period, TargetDuration};
+use slaledger::{
+    Contract, Duration, Error, ErrorKind, Instant, Ledger, Mode, Period, TargetDuration,
+};
 
 use input::{Progress, Source};
 use output::Format;
@@ -155,6 +158,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         contract_out: Option<PathBuf>,
     },
+    /// Replay a time-sorted log in memory bounded by the open tickets: one JSON result
+    /// per line on standard output as each ticket is done (docs/semantics.md §9).
+    Stream {
+        #[command(flatten)]
+        input: ReplayArgs,
+        /// How long a resolved ticket is kept for a `reopened` (e.g. 672h = 28 days).
+        #[arg(long, default_value = "672h", value_parser = parse_duration, value_name = "DURATION")]
+        reopen_window: Duration,
+        /// How long a closed or cancelled ticket is kept for events that arrive out of order.
+        #[arg(long, default_value = "1h", value_parser = parse_duration, value_name = "DURATION")]
+        lateness: Duration,
+    },
     /// Report and credit statement for November 2026 of the two bundled example customers.
     Demo,
     /// Working time, deadlines and opening hours on a business calendar.
@@ -238,6 +253,10 @@ fn parse_ics_arg(text: &str) -> Result<(String, PathBuf), String> {
             "expected CALENDAR=FILE (e.g. business=holidays.ics), found {text:?}"
         )),
     }
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    Duration::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_instant(text: &str) -> Result<Instant, String> {
@@ -346,6 +365,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => out.write_all(text.as_bytes()).map_err(io_error)?,
             }
         }
+        Command::Stream {
+            input,
+            reopen_window,
+            lateness,
+        } => stream_command(&mut out, &input, reopen_window, lateness)?,
         Command::Demo => demo::run(&mut out)?,
         Command::Calendar {
             file,
@@ -355,6 +379,99 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     out.flush().map_err(io_error)?;
     Ok(())
+}
+
+/// `stream`: results as tickets are done, rejections to `--rejects` (one JSON object per
+/// line: `{"rejection": {...}}`; the streamed input is not kept to copy lines from), and a
+/// summary on standard error.
+fn stream_command(
+    out: &mut dyn Write,
+    args: &ReplayArgs,
+    reopen_window: Duration,
+    lateness: Duration,
+) -> Result<(), Failure> {
+    let sources = input::sources(&args.events).map_err(Failure::Usage)?;
+    let mode = if args.lenient {
+        Mode::Lenient
+    } else {
+        Mode::Strict
+    };
+    let options = StreamOptions {
+        reopen_window,
+        lateness,
+        as_of: args.as_of,
+    };
+    let mut stream = StreamReplay::new(mode, options);
+    for contract in input::contracts(&args.contracts, &args.holidays_ics)? {
+        stream.add_contract(contract)?;
+    }
+    let mut written = StreamOutput {
+        out,
+        rejects: match &args.rejects {
+            Some(path) => Some(BufWriter::new(
+                std::fs::File::create(path).map_err(|e| input::write_error(path, &e))?,
+            )),
+            None => None,
+        },
+    };
+    let progress = Progress::for_sources(&sources, "streaming events");
+    let mut ingest = |line| -> Result<(), Error> {
+        stream.ingest_line(line)?;
+        written.write(stream.take_results(), stream.take_rejected())
+    };
+    let read = input::load_events(&mut ingest, &sources, false, &progress);
+    progress.finish();
+    read?;
+    let peak = stream.peak_open_tickets();
+    let end = stream.finish()?;
+    written.write(end.tickets, end.rejected)?;
+    let stats = end.stats;
+    eprintln!(
+        "streamed {} events: {} tickets ({peak} open at most at once), {} duplicates, {} rejected{}",
+        stats.events,
+        stats.tickets,
+        stats.duplicates,
+        stats.rejected,
+        match (&args.rejects, stats.rejected) {
+            (_, 0) => String::new(),
+            (Some(path), _) => format!(" (listed in {})", path.display()),
+            (None, _) => " (pass --lenient --rejects FILE to list them)".into(),
+        }
+    );
+    Ok(())
+}
+
+/// Where `stream` writes: results to standard output, rejections to `--rejects`.
+struct StreamOutput<'a> {
+    out: &'a mut dyn Write,
+    rejects: Option<BufWriter<std::fs::File>>,
+}
+
+impl StreamOutput<'_> {
+    fn write(
+        &mut self,
+        results: Vec<slaledger::TicketResult>,
+        rejected: Vec<slaledger::Rejection>,
+    ) -> Result<(), Error> {
+        let failed = |e: std::io::Error| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("cannot write the results: {e}"),
+            )
+        };
+        for result in &results {
+            serde_json::to_writer(&mut *self.out, result).map_err(|e| failed(e.into()))?;
+            self.out.write_all(b"\n").map_err(failed)?;
+        }
+        if let Some(file) = &mut self.rejects {
+            for rejection in &rejected {
+                let line = serde_json::json!({ "rejection": rejection });
+                writeln!(file, "{line}").map_err(failed)?;
+            }
+            file.flush().map_err(failed)?;
+        }
+        Ok(())
+    }
 }
 
 /// A ledger built from the command line's contracts and events.
@@ -378,7 +495,8 @@ fn load(args: &ReplayArgs) -> Result<Loaded, Failure> {
         ledger.add_contract(contract)?;
     }
     let progress = Progress::for_sources(&sources, "reading events");
-    let loaded = input::load_events(&mut ledger, &sources, args.rejects.is_some(), &progress)
+    let mut ingest = |line| ledger.ingest_line(line).map(|_| ());
+    let loaded = input::load_events(&mut ingest, &sources, args.rejects.is_some(), &progress)
         .inspect_err(|_| progress.finish())?;
     let as_of = args
         .as_of

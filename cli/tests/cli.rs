@@ -845,3 +845,57 @@ resolution = { within = "40h", calendar = "business" }
     ]);
     fails_with(&bad, 2);
 }
+
+/// `stream` gives `replay`'s results (one JSON object per line, in the order tickets were
+/// done), and a late event is an error in strict mode and a listed rejection in lenient.
+#[test]
+fn stream_matches_replay_and_reports_late_events() {
+    let (events, contract) = northwind();
+    let replayed: serde_json::Value = serde_json::from_str(&ok(&run(&[
+        "replay", &events, "-c", &contract, "--format", "json",
+    ])))
+    .unwrap();
+    let streamed = run(&["stream", &events, "-c", &contract]);
+    let mut tickets = json_lines(&ok(&streamed));
+    tickets.sort_by_key(|t| t["ticket"].as_str().unwrap().to_string());
+    assert_eq!(serde_json::Value::Array(tickets), replayed["tickets"]);
+    assert!(
+        stderr(&streamed).contains("0 rejected"),
+        "{}",
+        stderr(&streamed)
+    );
+
+    let dir = scratch("stream-late");
+    let late = dir.join("late.jsonl");
+    std::fs::write(
+        &late,
+        concat!(
+            r#"{"id":"e1","ticket":"T","at":"2026-11-02T09:00:00-05:00","type":"opened","priority":"P1"}"#, "\n",
+            r#"{"id":"e2","ticket":"T","at":"2026-11-02T09:10:00-05:00","type":"closed"}"#, "\n",
+            r#"{"id":"e3","ticket":"U","at":"2026-11-02T12:00:00-05:00","type":"opened","priority":"P1"}"#, "\n",
+            r#"{"id":"e4","ticket":"T","at":"2026-11-02T12:01:00-05:00","type":"status","status":"in_progress"}"#, "\n",
+        ),
+    )
+    .unwrap();
+    let late = late.display().to_string();
+    let err = fails_with(&run(&["stream", &late, "-c", &contract]), 1);
+    assert!(
+        err.contains("late_event") || err.contains("handed out"),
+        "{err}"
+    );
+    let rejects = dir.join("rejects.jsonl");
+    let out = run(&[
+        "stream",
+        &late,
+        "-c",
+        &contract,
+        "--lenient",
+        "--rejects",
+        &rejects.display().to_string(),
+    ]);
+    assert_eq!(json_lines(&ok(&out)).len(), 2);
+    let listed = json_lines(&std::fs::read_to_string(&rejects).unwrap());
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["rejection"]["code"], "late_event");
+    assert_eq!(listed[0]["rejection"]["line"], 4);
+}

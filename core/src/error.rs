@@ -94,6 +94,9 @@ pub enum ErrorKind {
     AmbiguousContract,
     /// The same event id with different content.
     ConflictingDuplicate,
+    /// Streaming replay: an event for a ticket that was already evaluated and forgotten
+    /// (closed, or resolved longer ago than the reopen window).
+    LateEvent,
     /// `explain` for a ticket the ledger does not hold.
     UnknownTicket,
     /// A party that the contract does not list (co-managed contracts).
@@ -140,6 +143,7 @@ impl ErrorKind {
         ErrorKind::UnknownContract,
         ErrorKind::AmbiguousContract,
         ErrorKind::ConflictingDuplicate,
+        ErrorKind::LateEvent,
         ErrorKind::UnknownTicket,
         ErrorKind::UnknownParty,
         ErrorKind::HandoffToHolder,
@@ -180,6 +184,7 @@ impl ErrorKind {
             | ErrorKind::UnknownContract
             | ErrorKind::AmbiguousContract
             | ErrorKind::ConflictingDuplicate
+            | ErrorKind::LateEvent
             | ErrorKind::UnknownTicket
             | ErrorKind::UnknownParty
             | ErrorKind::HandoffToHolder => "event",
@@ -229,6 +234,7 @@ impl ErrorKind {
             ErrorKind::UnknownContract => "unknown_contract",
             ErrorKind::AmbiguousContract => "ambiguous_contract",
             ErrorKind::ConflictingDuplicate => "conflicting_duplicate",
+            ErrorKind::LateEvent => "late_event",
             ErrorKind::UnknownTicket => "unknown_ticket",
             ErrorKind::UnknownParty => "unknown_party",
             ErrorKind::HandoffToHolder => "handoff_to_holder",

@@ -35,6 +35,7 @@ pub mod import;
 pub mod ledger;
 pub mod party;
 pub mod report;
+pub mod stream;
 pub mod synth;
 pub mod ticket;
 mod time;

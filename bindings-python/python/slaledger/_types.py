@@ -84,6 +84,7 @@ ErrorCode = Literal[
     "unknown_contract",
     "ambiguous_contract",
     "conflicting_duplicate",
+    "late_event",
     "unknown_ticket",
     "unknown_party",
     "handoff_to_holder",

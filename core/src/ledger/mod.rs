@@ -209,11 +209,15 @@ impl Ledger {
     /// of the two deterministically (the one whose JSON sorts last), so the input order
     /// never decides which survives.
     pub fn ingest_event(&mut self, event: Event, line: Option<u32>) -> Result<Ingested> {
-        self.ingest_ref(&event, line)
+        self.ingest_event_ref(&event, line)
     }
 
     /// [`Ledger::ingest_event`] from a borrowed event: the ledger copies what it keeps.
-    fn ingest_ref(&mut self, event: &Event, line: Option<u32>) -> Result<Ingested> {
+    pub(crate) fn ingest_event_ref(
+        &mut self,
+        event: &Event,
+        line: Option<u32>,
+    ) -> Result<Ingested> {
         self.events += 1;
         self.latest = Some(self.latest.map_or(event.at, |t| t.max(event.at)));
         let hash = self.hasher.hash_one(event.id.as_str());
@@ -348,7 +352,7 @@ impl Ledger {
             }
             self.warm(chunk.iter().map(Borrow::borrow));
             for event in chunk.drain(..) {
-                self.ingest_ref(event.borrow(), None)?;
+                self.ingest_event_ref(event.borrow(), None)?;
             }
         }
     }
@@ -524,6 +528,82 @@ impl Ledger {
         let history = self.fold(&self.logs[index], as_of, &mut rejected)?;
         let result = history.map(|h| h.measure(as_of)).transpose()?;
         Ok((result, rejected))
+    }
+
+    /// One ticket's result and rejections as of `as_of` (streaming replay).
+    pub(crate) fn evaluate_one(&self, ticket: &str, as_of: Instant) -> Result<TicketOutcome> {
+        match self.by_ticket.get(ticket) {
+            Some(&index) => self.evaluate_ticket(index, as_of),
+            None => Ok((None, Vec::new())),
+        }
+    }
+
+    /// Events read and exact duplicates skipped, so far.
+    pub(crate) fn counts(&self) -> (u64, u64) {
+        (self.events, self.duplicates)
+    }
+
+    /// The rejections made at ingest since the last call (streaming replay hands them
+    /// on as it goes, so they are not kept).
+    pub(crate) fn take_ingest_rejections(&mut self) -> Vec<Rejection> {
+        std::mem::take(&mut self.ingest_rejections)
+    }
+
+    /// Forgets `ticket`: its events, their ids, its flag (streaming replay, once the
+    /// ticket is evaluated). Its id text stays in the store until [`Ledger::compact`].
+    pub(crate) fn remove_ticket(&mut self, ticket: &str) {
+        let Some(index) = self.by_ticket.remove(ticket) else {
+            return;
+        };
+        self.rejected_tickets.remove(ticket);
+        for stored in &self.logs[index].events {
+            let id = self.store.id(stored);
+            let hash = self.hasher.hash_one(id);
+            if self.colliding_ids.remove(id).is_none() {
+                self.ids.remove(&hash);
+            }
+        }
+        let last = self.logs.len() - 1;
+        self.logs.swap_remove(index);
+        if index == last {
+            return;
+        }
+        // The last log moved into `index`: repoint its ticket and its ids.
+        let moved = &self.logs[index];
+        self.by_ticket.insert(moved.ticket.clone(), index);
+        for stored in &moved.events {
+            let id = self.store.id(stored);
+            let hash = self.hasher.hash_one(id);
+            match self.ids.get_mut(&hash) {
+                Some(slot) if *slot == last => *slot = index,
+                _ => {
+                    if let Some(slot) = self.colliding_ids.get_mut(id) {
+                        *slot = index;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether removed tickets left more id text behind than the live events hold.
+    pub(crate) fn wants_compaction(&self) -> bool {
+        let live: usize = self
+            .logs
+            .iter()
+            .flat_map(|log| &log.events)
+            .map(|stored| stored.id.len())
+            .sum();
+        self.store.id_bytes() > 2 * live + (1 << 20)
+    }
+
+    /// Copies the live events into a fresh store, dropping what removed tickets left.
+    pub(crate) fn compact(&mut self) {
+        let old = std::mem::take(&mut self.store);
+        for log in &mut self.logs {
+            for stored in &mut log.events {
+                *stored = self.store.restore(&old, stored);
+            }
+        }
     }
 
     /// The report of `contract` for `period`, evaluated as of the period's end or the

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 
-use crate::event::{Event, EventKind, KindRef};
+use crate::event::{Event, KindRef};
 use crate::ticket::EventRef;
 use crate::time::Instant;
 
@@ -46,7 +46,7 @@ impl Symbols {
     }
 }
 
-/// [`EventKind`] with symbols for strings; the variants are in type-rank order.
+/// [`crate::EventKind`] with symbols for strings; the variants are in type-rank order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
     Opened {
@@ -79,38 +79,38 @@ pub(super) enum Kind {
 }
 
 impl Kind {
-    pub(super) fn intern(kind: &EventKind, symbols: &mut Symbols) -> Kind {
+    pub(super) fn intern(kind: KindRef<'_>, symbols: &mut Symbols) -> Kind {
         let mut sym = |s: &str| symbols.intern(s);
         match kind {
-            EventKind::Opened {
+            KindRef::Opened {
                 priority,
                 contract,
                 party,
             } => Kind::Opened {
                 priority: sym(priority),
-                contract: contract.as_deref().map(&mut sym),
-                party: party.as_deref().map(&mut sym),
+                contract: contract.map(&mut sym),
+                party: party.map(&mut sym),
             },
-            EventKind::Responded { party } => Kind::Responded {
-                party: party.as_deref().map(sym),
+            KindRef::Responded { party } => Kind::Responded {
+                party: party.map(sym),
             },
-            EventKind::Status { status } => Kind::Status {
+            KindRef::Status { status } => Kind::Status {
                 status: sym(status),
             },
-            EventKind::Priority { priority } => Kind::Priority {
+            KindRef::Priority { priority } => Kind::Priority {
                 priority: sym(priority),
             },
-            EventKind::Assigned { party, group } => Kind::Assigned {
+            KindRef::Assigned { party, group } => Kind::Assigned {
                 party: sym(party),
-                group: group.as_deref().map(sym),
+                group: group.map(sym),
             },
-            EventKind::Resolved => Kind::Resolved,
-            EventKind::Reopened => Kind::Reopened,
-            EventKind::Closed => Kind::Closed,
-            EventKind::Cancelled { reason } => Kind::Cancelled {
-                reason: reason.as_deref().map(sym),
+            KindRef::Resolved => Kind::Resolved,
+            KindRef::Reopened => Kind::Reopened,
+            KindRef::Closed => Kind::Closed,
+            KindRef::Cancelled { reason } => Kind::Cancelled {
+                reason: reason.map(sym),
             },
-            EventKind::Excluded { reason } => Kind::Excluded {
+            KindRef::Excluded { reason } => Kind::Excluded {
                 reason: sym(reason),
             },
         }
@@ -154,7 +154,7 @@ impl Kind {
         }
     }
 
-    /// The position of the type in SPEC §5's table (as [`EventKind::rank`]).
+    /// The position of the type in SPEC §5's table (as [`crate::EventKind::rank`]).
     pub(super) fn rank(self) -> u8 {
         match self {
             Kind::Opened { .. } => 0,
@@ -176,6 +176,12 @@ impl Kind {
 pub(super) struct IdSpan {
     start: u64,
     len: u32,
+}
+
+impl IdSpan {
+    pub(super) fn len(self) -> usize {
+        self.len as usize
+    }
 }
 
 /// The ids of stored events, appended to one string. An id removed from the ledger (a
@@ -227,8 +233,22 @@ impl Store {
             seq: event.seq,
             id: self.ids.push(&event.id),
             line,
-            kind: Kind::intern(&event.kind, &mut self.symbols),
+            kind: Kind::intern(event.kind.as_ref(), &mut self.symbols),
         }
+    }
+
+    /// `stored`, which points into `old`, copied to point into this store.
+    pub(super) fn restore(&mut self, old: &Store, stored: &Stored) -> Stored {
+        Stored {
+            id: self.ids.push(old.id(stored)),
+            kind: Kind::intern(stored.kind.view(&old.symbols), &mut self.symbols),
+            ..*stored
+        }
+    }
+
+    /// Bytes of id text, live or left behind by removed events.
+    pub(super) fn id_bytes(&self) -> usize {
+        self.ids.text.len()
     }
 
     pub(super) fn id(&self, stored: &Stored) -> &str {
