@@ -33,6 +33,14 @@ for binding in python wasm; do
   fi
 done
 
+# The peers agree with slaledger query by query, or differ only in the documented,
+# explained ways (benches/compare/; each script installs its peer when missing).
+step "peer comparisons agree (quick runs, no timings)"
+bash benches/compare/workclock.sh --check
+bash benches/compare/business_hours.sh 2000 300 300
+bash benches/compare/python_peers.sh --quick
+bash benches/compare/dayjs_business_time.sh --quick
+
 step "fuzz targets build and run briefly"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
