@@ -415,8 +415,10 @@ fn stream_command(
         },
     };
     let progress = Progress::for_sources(&sources, "streaming events");
-    let mut ingest = |line| -> Result<(), Error> {
-        stream.ingest_line(line)?;
+    let mut ingest = |batch: &mut Vec<_>| -> Result<(), Error> {
+        for line in batch.drain(..) {
+            stream.ingest_line(line)?;
+        }
         written.write(stream.take_results(), stream.take_rejected())
     };
     let read = input::load_events(&mut ingest, &sources, false, &progress);
@@ -495,7 +497,7 @@ fn load(args: &ReplayArgs) -> Result<Loaded, Failure> {
         ledger.add_contract(contract)?;
     }
     let progress = Progress::for_sources(&sources, "reading events");
-    let mut ingest = |line| ledger.ingest_line(line).map(|_| ());
+    let mut ingest = |batch: &mut Vec<_>| ledger.ingest_lines(batch.drain(..));
     let loaded = input::load_events(&mut ingest, &sources, args.rejects.is_some(), &progress)
         .inspect_err(|_| progress.finish())?;
     let as_of = args

@@ -31,7 +31,10 @@ use crate::report::{Period, Report};
 use crate::ticket::{describe, EventRef, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
 
+mod id_index;
 mod store;
+use compact_str::CompactString;
+use id_index::IdIndex;
 use store::{Store, Stored};
 
 /// What to do with a bad event (SPEC §5).
@@ -151,13 +154,15 @@ struct TicketLog {
 pub struct Ledger {
     mode: Mode,
     contracts: BTreeMap<String, Arc<Contract>>,
-    by_ticket: Map<Box<str>, usize>,
+    /// Ticket id to its log; ids up to 24 bytes are stored in the entry itself, so a
+    /// lookup does not follow a pointer to compare keys.
+    by_ticket: Map<CompactString, usize>,
     logs: Vec<TicketLog>,
     /// What stored events point into: interned strings and id text.
     store: Store,
     /// Hash of an event id to the log holding it: no per-event allocation. The id itself
     /// is checked in that log, so a hash collision is never mistaken for a duplicate.
-    ids: Map<u64, usize>,
+    ids: IdIndex,
     /// Ids whose hash collided with an indexed one (practically never), by value.
     colliding_ids: Map<Box<str>, usize>,
     hasher: foldhash::fast::RandomState,
@@ -288,26 +293,21 @@ impl Ledger {
                 .position(|s| self.store.id(s) == id)
                 .map(|pos| (index, pos))
         };
-        if let Some(found) = self.ids.get(&hash).and_then(|&index| in_log(index)) {
+        if let Some(found) = self.ids.get(hash).and_then(in_log) {
             return Some(found);
         }
         self.colliding_ids.get(id).and_then(|&index| in_log(index))
     }
 
     fn index_id(&mut self, id: &str, hash: u64, index: usize) {
-        match self.ids.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(index);
-            }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.colliding_ids.insert(id.into(), index);
-            }
+        if !self.ids.insert(hash, index) {
+            self.colliding_ids.insert(id.into(), index);
         }
     }
 
     fn unindex_id(&mut self, id: &str, hash: u64) {
         if self.colliding_ids.remove(id).is_none() {
-            self.ids.remove(&hash);
+            self.ids.remove(hash);
         }
     }
 
@@ -315,12 +315,12 @@ impl Ledger {
         let index = match self.by_ticket.get(event.ticket.as_str()) {
             Some(&i) => i,
             None => {
-                let ticket: Box<str> = event.ticket.as_str().into();
                 self.logs.push(TicketLog {
-                    ticket: ticket.clone(),
+                    ticket: event.ticket.as_str().into(),
                     events: Vec::with_capacity(8),
                 });
-                self.by_ticket.insert(ticket, self.logs.len() - 1);
+                self.by_ticket
+                    .insert(event.ticket.as_str().into(), self.logs.len() - 1);
                 self.logs.len() - 1
             }
         };
@@ -357,21 +357,43 @@ impl Ledger {
         }
     }
 
-    /// Looks up, and discards, what ingesting `events` will read: their slots in the id
-    /// index, their tickets' entries and the ends of their logs.
+    /// Touches what ingesting `events` will read and write: their slots in the id index,
+    /// their tickets' entries, and the ends of their logs.
     ///
-    /// In a large ledger each of these is a cache miss (hundreds of nanoseconds here, see
-    /// docs/benchmarks.md), and ingesting one event needs the answer of one lookup before
-    /// the next, so misses come one at a time. These lookups are independent of each
-    /// other, so the processor overlaps their misses; ingest then finds everything in
-    /// cache. Nothing is changed, so the result is the same with or without this.
-    fn warm<'e>(&self, events: impl Iterator<Item = &'e Event>) {
+    /// In a large ledger each of these is a cache miss (hundreds of nanoseconds on the
+    /// project's machine, see docs/benchmarks.md), and storing one event waits for its
+    /// misses before the next event starts, so they come one at a time. Touched here for
+    /// a few dozen events in a row, with nothing depending on the answers, the misses
+    /// overlap; ingest then finds the lines in cache. Nothing observable changes: the one
+    /// write is a copy of a log's last event into the log's spare capacity, past its end.
+    fn warm<'e>(&mut self, events: impl Iterator<Item = &'e Event>) {
         for event in events {
-            let hash = self.hasher.hash_one(event.id.as_str());
-            std::hint::black_box(self.ids.get(&hash));
+            self.ids.warm(self.hasher.hash_one(event.id.as_str()));
             if let Some(&index) = self.by_ticket.get(event.ticket.as_str()) {
-                // The last event's content, not just its address: the append lands there.
-                std::hint::black_box(self.logs[index].events.last().map(|last| last.at));
+                let log = &mut self.logs[index].events;
+                // Where the event will be appended (unless the log must grow).
+                if let Some(&last) = log.last() {
+                    if let Some(slot) = log.spare_capacity_mut().first_mut() {
+                        slot.write(last);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ingests lines read by [`read_jsonl`] (see [`Ledger::ingest_line`]), looking ahead
+    /// a few lines at a time like [`Ledger::ingest`].
+    pub fn ingest_lines(&mut self, lines: impl IntoIterator<Item = JsonlLine>) -> Result<()> {
+        let mut lines = lines.into_iter();
+        let mut chunk: Vec<JsonlLine> = Vec::with_capacity(LOOKAHEAD);
+        loop {
+            chunk.extend(lines.by_ref().take(LOOKAHEAD));
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            self.warm(chunk.iter().filter_map(|line| line.event.as_ref().ok()));
+            for line in chunk.drain(..) {
+                self.ingest_line(line)?;
             }
         }
     }
@@ -379,10 +401,7 @@ impl Ledger {
     /// Ingests JSONL. Strict mode stops at the first line that is not a valid event;
     /// lenient mode rejects it and goes on.
     pub fn ingest_jsonl<R: BufRead>(&mut self, reader: R) -> Result<()> {
-        for line in read_jsonl(reader) {
-            self.ingest_line(line)?;
-        }
-        Ok(())
+        self.ingest_lines(read_jsonl(reader))
     }
 
     /// Ingests one line read by [`read_jsonl`]: the event, or (lenient mode) the
@@ -560,7 +579,7 @@ impl Ledger {
             let id = self.store.id(stored);
             let hash = self.hasher.hash_one(id);
             if self.colliding_ids.remove(id).is_none() {
-                self.ids.remove(&hash);
+                self.ids.remove(hash);
             }
         }
         let last = self.logs.len() - 1;
@@ -570,17 +589,15 @@ impl Ledger {
         }
         // The last log moved into `index`: repoint its ticket and its ids.
         let moved = &self.logs[index];
-        self.by_ticket.insert(moved.ticket.clone(), index);
+        self.by_ticket
+            .insert(CompactString::from(&*moved.ticket), index);
         for stored in &moved.events {
             let id = self.store.id(stored);
             let hash = self.hasher.hash_one(id);
-            match self.ids.get_mut(&hash) {
-                Some(slot) if *slot == last => *slot = index,
-                _ => {
-                    if let Some(slot) = self.colliding_ids.get_mut(id) {
-                        *slot = index;
-                    }
-                }
+            if self.ids.get(hash) == Some(last) {
+                self.ids.set(hash, index);
+            } else if let Some(slot) = self.colliding_ids.get_mut(id) {
+                *slot = index;
             }
         }
     }
