@@ -17,19 +17,41 @@ pub struct PyCalendar {
     pub inner: slaledger::Calendar,
 }
 
-fn instant(py: Python<'_>, ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Instant> {
+fn instant(
+    py: Python<'_>,
+    ob: &Bound<'_, PyAny>,
+    what: impl std::fmt::Display + Copy,
+) -> PyResult<Instant> {
     convert::instant_in(ob, what).or_raise(py, D)
 }
 
-fn duration(py: Python<'_>, ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Duration> {
+fn duration(
+    py: Python<'_>,
+    ob: &Bound<'_, PyAny>,
+    what: impl std::fmt::Display + Copy,
+) -> PyResult<Duration> {
     convert::duration_in(ob, what).or_raise(py, D)
+}
+
+/// An item of a batch argument, for messages (`starts[3]`): formatted only when a message
+/// is written, not for every item.
+#[derive(Debug, Clone, Copy)]
+struct Label<'a> {
+    name: &'a str,
+    index: usize,
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.name, self.index)
+    }
 }
 
 /// Converts the items of a batch argument (`None`/`NaT` for missing values).
 fn column<T>(
     ob: &Bound<'_, PyAny>,
     name: &str,
-    convert: impl Fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+    convert: impl Fn(&Bound<'_, PyAny>, Label<'_>) -> PyResult<T>,
 ) -> PyResult<Vec<Option<T>>> {
     ob.try_iter()?
         .enumerate()
@@ -38,7 +60,7 @@ fn column<T>(
             if is_missing(&item) {
                 Ok(None)
             } else {
-                convert(&item, &format!("{name}[{i}]")).map(Some)
+                convert(&item, Label { name, index: i }).map(Some)
             }
         })
         .collect()

@@ -21,6 +21,7 @@ use pyo3::types::{
 };
 use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Value};
+use std::fmt;
 
 use slaledger::{Duration, Error, ErrorKind, Instant};
 
@@ -62,15 +63,28 @@ fn type_name(ob: &Bound<'_, PyAny>) -> String {
 
 /// A missing value in a batch: `None`, or pandas' `NaT`.
 pub fn is_missing(ob: &Bound<'_, PyAny>) -> bool {
-    ob.is_none() || type_name(ob) == "NaTType"
+    if ob.is_none() {
+        return true;
+    }
+    // Batches hold thousands of items: a plain datetime, str or timedelta is never `NaT`,
+    // and is recognised without building its type's name.
+    let ty = ob.get_type();
+    let py = ob.py();
+    if ty.is(py.get_type::<PyDateTime>())
+        || ty.is(py.get_type::<PyString>())
+        || ty.is(py.get_type::<PyDelta>())
+    {
+        return false;
+    }
+    type_name(ob) == "NaTType"
 }
 
 // ---------------------------------------------------------------------------------------
 // Instants and durations in.
 
 /// Microseconds since the Unix epoch of an aware datetime, from its fields and offset.
-fn datetime_micros(dt: &Bound<'_, PyDateTime>, what: &str) -> InResult<i64> {
-    let offset = dt.call_method0("utcoffset")?;
+fn datetime_micros(dt: &Bound<'_, PyDateTime>, what: impl fmt::Display) -> InResult<i64> {
+    let offset = dt.call_method0(pyo3::intern!(dt.py(), "utcoffset"))?;
     if offset.is_none() {
         return Err(Error::new(
             ErrorKind::MissingOffset,
@@ -107,7 +121,7 @@ fn delta_micros(td: &Bound<'_, PyDelta>) -> i64 {
 
 /// An aware `datetime` (or an RFC 3339 string) as an instant, truncated toward the past
 /// to the millisecond like every instant of the core.
-pub fn instant_in(ob: &Bound<'_, PyAny>, what: &str) -> InResult<Instant> {
+pub fn instant_in(ob: &Bound<'_, PyAny>, what: impl fmt::Display + Copy) -> InResult<Instant> {
     if let Ok(dt) = ob.cast::<PyDateTime>() {
         let us = datetime_micros(dt, what)?;
         return Instant::from_millis(us.div_euclid(1000)).map_err(|e| e.context(what).into());
@@ -124,7 +138,7 @@ pub fn instant_in(ob: &Bound<'_, PyAny>, what: &str) -> InResult<Instant> {
 
 /// A `timedelta` (or a duration string such as `"4h"`) in whole milliseconds, truncated
 /// toward the past.
-pub fn duration_in(ob: &Bound<'_, PyAny>, what: &str) -> InResult<Duration> {
+pub fn duration_in(ob: &Bound<'_, PyAny>, what: impl fmt::Display + Copy) -> InResult<Duration> {
     if let Ok(td) = ob.cast::<PyDelta>() {
         return Ok(Duration::from_millis(delta_micros(td).div_euclid(1000)));
     }
