@@ -279,11 +279,13 @@ fn parse_units(
 
 impl fmt::Display for Duration {
     /// Compact form that [`Duration::parse`] reads back, e.g. `1h30m`, `0s`, `1s500ms`.
+    ///
+    /// A negative duration prints as `-` and its magnitude. The magnitude is taken as a
+    /// `u64`: `-i64::MIN` does not fit in an `i64` (found by `fuzz/fuzz_targets/duration.rs`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut ms = self.0;
-        if ms < 0 {
+        let ms = self.0.unsigned_abs();
+        if self.0 < 0 {
             f.write_str("-")?;
-            ms = -ms;
         }
         if ms == 0 {
             return f.write_str("0s");
