@@ -12,7 +12,9 @@ use slaledger::contract::OlaMetric;
 use slaledger::{Contract, Instant, Metric, TargetDuration};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     for built in [Contract::from_toml(text), Contract::from_json(text)] {
         match built {
             Ok(contract) => exercise(&contract),
@@ -24,14 +26,22 @@ fuzz_target!(|data: &[u8]| {
 fn exercise(contract: &Contract) {
     // The JSON form of the spec is a contract again, and the same one.
     let json = serde_json::to_string(contract.spec()).expect("a contract spec serializes to JSON");
-    let again = Contract::from_json(&json)
-        .unwrap_or_else(|err| panic!("the JSON of a valid contract does not validate: {err}\n{json}"));
-    assert_eq!(again.spec(), contract.spec(), "JSON round trip changed the spec: {json}");
+    let again = Contract::from_json(&json).unwrap_or_else(|err| {
+        panic!("the JSON of a valid contract does not validate: {err}\n{json}")
+    });
+    assert_eq!(
+        again.spec(),
+        contract.spec(),
+        "JSON round trip changed the spec: {json}"
+    );
     assert_eq!(again.id(), contract.id());
 
     let priorities: Vec<&str> = contract.priorities().collect();
     assert!(!priorities.is_empty(), "a valid contract has targets");
-    assert!(priorities.windows(2).all(|w| w[0] < w[1]), "priorities not sorted: {priorities:?}");
+    assert!(
+        priorities.windows(2).all(|w| w[0] < w[1]),
+        "priorities not sorted: {priorities:?}"
+    );
     for priority in &priorities {
         assert!(contract.has_priority(priority));
         for metric in Metric::ALL {
@@ -52,7 +62,10 @@ fn exercise(contract: &Contract) {
         }
     }
     // Coverage asks calendars for one instant each: cheap, and must not panic.
-    for at in [Instant::MIN, Instant::parse("2026-11-02T09:00:00Z").expect("valid")] {
+    for at in [
+        Instant::MIN,
+        Instant::parse("2026-11-02T09:00:00Z").expect("valid"),
+    ] {
         if let Some(party) = contract.covering_party(at).expect("in range") {
             assert!(contract.has_party(party));
         }
@@ -61,5 +74,10 @@ fn exercise(contract: &Contract) {
 
 fn check_target(target: &slaledger::contract::Target) {
     assert_eq!(target.label, target.within.to_string());
-    assert_eq!(TargetDuration::parse(&target.label).ok(), Some(target.within), "{}", target.label);
+    assert_eq!(
+        TargetDuration::parse(&target.label).ok(),
+        Some(target.within),
+        "{}",
+        target.label
+    );
 }

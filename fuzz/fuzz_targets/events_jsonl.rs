@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let mut events = Vec::new();
     let mut last = 0;
     for line in read_jsonl(data) {
-        assert!(line.line > last, "line numbers must increase: {} after {last}", line.line);
+        assert!(
+            line.line > last,
+            "line numbers must increase: {} after {last}",
+            line.line
+        );
         last = line.line;
         check(&line, &mut events);
     }
@@ -26,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
         let whole = JsonlLine::parse(1, text);
         check(&whole, &mut events);
         let via_serde = serde_json::from_str::<Event>(text);
-        assert_eq!(whole.event.is_ok(), via_serde.is_ok(), "from_json and Deserialize disagree on {text:?}");
+        assert_eq!(
+            whole.event.is_ok(),
+            via_serde.is_ok(),
+            "from_json and Deserialize disagree on {text:?}"
+        );
         if let (Ok(a), Ok(b)) = (&whole.event, &via_serde) {
             assert_eq!(a, b);
         }
@@ -43,10 +51,14 @@ fn check(line: &JsonlLine, events: &mut Vec<Event>) {
     assert!(line.line >= 1);
     match &line.event {
         Ok(event) => {
-            assert!(!event.id.is_empty() && !event.ticket.is_empty(), "{event:?}");
+            assert!(
+                !event.id.is_empty() && !event.ticket.is_empty(),
+                "{event:?}"
+            );
             let json = event.to_json();
-            let back = Event::from_json(&json)
-                .unwrap_or_else(|err| panic!("the JSON of a parsed event does not parse: {err}\n{json}"));
+            let back = Event::from_json(&json).unwrap_or_else(|err| {
+                panic!("the JSON of a parsed event does not parse: {err}\n{json}")
+            });
             assert_eq!(&back, event, "{json}");
             assert_eq!(back.to_json(), json);
             events.push(event.clone());
