@@ -898,4 +898,11 @@ fn stream_matches_replay_and_reports_late_events() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["rejection"]["code"], "late_event");
     assert_eq!(listed[0]["rejection"]["line"], 4);
+
+    // A margin that is not a duration is a usage error that says why.
+    let err = fails_with(
+        &run(&["stream", &late, "-c", &contract, "--reopen-window", "3d"]),
+        2,
+    );
+    assert!(err.contains("days are ambiguous"), "{err}");
 }

@@ -214,13 +214,12 @@ impl StreamReplay {
         }
         self.late += 1;
         self.rejected_total += 1;
-        self.rejected.push(Rejection {
+        self.rejected.push(Rejection::new(
+            &err,
             line,
-            id: Some(event.id.clone()),
-            ticket: Some(event.ticket.clone()),
-            code: err.code().to_string(),
-            message: err.message().to_string(),
-        });
+            Some(&event.id),
+            Some(&event.ticket),
+        ));
         Ok(())
     }
 

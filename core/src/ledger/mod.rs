@@ -64,7 +64,12 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(err: &Error, line: Option<u32>, id: Option<&str>, ticket: Option<&str>) -> Rejection {
+    pub(crate) fn new(
+        err: &Error,
+        line: Option<u32>,
+        id: Option<&str>,
+        ticket: Option<&str>,
+    ) -> Rejection {
         Rejection {
             line,
             id: id.map(str::to_string),
