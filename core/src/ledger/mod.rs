@@ -33,9 +33,10 @@ use crate::time::Instant;
 
 mod id_index;
 mod store;
-use compact_str::CompactString;
+mod ticket_table;
 use id_index::IdIndex;
 use store::{Store, Stored};
+use ticket_table::TicketTable;
 
 /// What to do with a bad event (SPEC §5).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +111,13 @@ pub struct Evaluation {
 /// to keep the processor's memory pipeline full, few enough to stay in L1.
 const LOOKAHEAD: usize = 32;
 
+/// An event's hashes: its id's, for the id index, and its ticket's, for the ticket table.
+#[derive(Debug, Clone, Copy)]
+struct Hashes {
+    id: u64,
+    ticket: u64,
+}
+
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
 
@@ -159,9 +167,8 @@ struct TicketLog {
 pub struct Ledger {
     mode: Mode,
     contracts: BTreeMap<String, Arc<Contract>>,
-    /// Ticket id to its log; ids up to 24 bytes are stored in the entry itself, so a
-    /// lookup does not follow a pointer to compare keys.
-    by_ticket: Map<CompactString, usize>,
+    /// Ticket id to its log.
+    by_ticket: TicketTable,
     logs: Vec<TicketLog>,
     /// What stored events point into: interned strings and id text.
     store: Store,
@@ -228,11 +235,32 @@ impl Ledger {
         event: &Event,
         line: Option<u32>,
     ) -> Result<Ingested> {
+        let hashes = self.hashes(event);
+        self.ingest_hashed(event, line, hashes, None)
+    }
+
+    /// An event's hashes, computed once per event and handed to every lookup.
+    fn hashes(&self, event: &Event) -> Hashes {
+        Hashes {
+            id: self.hasher.hash_one(event.id.as_str()),
+            ticket: self.by_ticket.hash(&event.ticket),
+        }
+    }
+
+    /// [`Ledger::ingest_event_ref`] with the event's hashes, and its log if the look-ahead
+    /// found it (a log found once stays; a ticket not found may have been created since).
+    fn ingest_hashed(
+        &mut self,
+        event: &Event,
+        line: Option<u32>,
+        hashes: Hashes,
+        log: Option<usize>,
+    ) -> Result<Ingested> {
         self.events += 1;
         self.latest = Some(self.latest.map_or(event.at, |t| t.max(event.at)));
-        let hash = self.hasher.hash_one(event.id.as_str());
+        let hash = hashes.id;
         let Some((index, pos)) = self.find_id(&event.id, hash) else {
-            self.add(event, line, hash);
+            self.add(event, line, hashes, log);
             return Ok(Ingested::Added);
         };
         let log = &self.logs[index];
@@ -277,7 +305,7 @@ impl Ledger {
                 Some(&old.id),
                 Some(&old.ticket),
             ));
-            self.add(event, line, hash);
+            self.add(event, line, hashes, None);
         } else {
             self.ingest_rejections.push(Rejection::new(
                 &err,
@@ -316,20 +344,21 @@ impl Ledger {
         }
     }
 
-    fn add(&mut self, event: &Event, line: Option<u32>, hash: u64) {
-        let index = match self.by_ticket.get(event.ticket.as_str()) {
-            Some(&i) => i,
+    fn add(&mut self, event: &Event, line: Option<u32>, hashes: Hashes, log: Option<usize>) {
+        let found = log.or_else(|| self.by_ticket.get(hashes.ticket, &event.ticket));
+        let index = match found {
+            Some(i) => i,
             None => {
                 self.logs.push(TicketLog {
                     ticket: event.ticket.as_str().into(),
                     events: Vec::with_capacity(8),
                 });
-                self.by_ticket
-                    .insert(event.ticket.as_str().into(), self.logs.len() - 1);
-                self.logs.len() - 1
+                let index = self.logs.len() - 1;
+                self.by_ticket.insert(hashes.ticket, &event.ticket, index);
+                index
             }
         };
-        self.index_id(&event.id, hash, index);
+        self.index_id(&event.id, hashes.id, index);
         let stored = self.store.store(event, line);
         let store = &self.store;
         let events = &mut self.logs[index].events;
@@ -350,14 +379,15 @@ impl Ledger {
         // Growing the id index by doubling rehashes it over and over; reserve up front.
         self.ids.reserve(events.size_hint().0);
         let mut chunk: Vec<E> = Vec::with_capacity(LOOKAHEAD);
+        let mut ahead = Vec::with_capacity(LOOKAHEAD);
         loop {
             chunk.extend(events.by_ref().take(LOOKAHEAD));
             if chunk.is_empty() {
                 return Ok(());
             }
-            self.warm(chunk.iter().map(Borrow::borrow));
-            for event in chunk.drain(..) {
-                self.ingest_event_ref(event.borrow(), None)?;
+            self.warm(chunk.iter().map(Borrow::borrow), &mut ahead);
+            for (event, &(hashes, log)) in chunk.drain(..).zip(&ahead) {
+                self.ingest_hashed(event.borrow(), None, hashes, log)?;
             }
         }
     }
@@ -371,10 +401,19 @@ impl Ledger {
     /// a few dozen events in a row, with nothing depending on the answers, the misses
     /// overlap; ingest then finds the lines in cache. Nothing observable changes: the one
     /// write is a copy of a log's last event into the log's spare capacity, past its end.
-    fn warm<'e>(&mut self, events: impl Iterator<Item = &'e Event>) {
+    ///
+    /// `ahead` receives each event's hashes and, if its ticket already has one, its log.
+    fn warm<'e>(
+        &mut self,
+        events: impl Iterator<Item = &'e Event>,
+        ahead: &mut Vec<(Hashes, Option<usize>)>,
+    ) {
+        ahead.clear();
         for event in events {
-            self.ids.warm(self.hasher.hash_one(event.id.as_str()));
-            if let Some(&index) = self.by_ticket.get(event.ticket.as_str()) {
+            let hashes = self.hashes(event);
+            self.ids.warm(hashes.id);
+            let found = self.by_ticket.get(hashes.ticket, &event.ticket);
+            if let Some(index) = found {
                 let log = &mut self.logs[index].events;
                 // Where the event will be appended (unless the log must grow).
                 if let Some(&last) = log.last() {
@@ -383,6 +422,7 @@ impl Ledger {
                     }
                 }
             }
+            ahead.push((hashes, found));
         }
     }
 
@@ -391,14 +431,28 @@ impl Ledger {
     pub fn ingest_lines(&mut self, lines: impl IntoIterator<Item = JsonlLine>) -> Result<()> {
         let mut lines = lines.into_iter();
         let mut chunk: Vec<JsonlLine> = Vec::with_capacity(LOOKAHEAD);
+        let mut ahead = Vec::with_capacity(LOOKAHEAD);
         loop {
             chunk.extend(lines.by_ref().take(LOOKAHEAD));
             if chunk.is_empty() {
                 return Ok(());
             }
-            self.warm(chunk.iter().filter_map(|line| line.event.as_ref().ok()));
+            self.warm(
+                chunk.iter().filter_map(|line| line.event.as_ref().ok()),
+                &mut ahead,
+            );
+            // `ahead` holds one entry per line that is an event, in order.
+            let mut ahead = ahead.iter();
             for line in chunk.drain(..) {
-                self.ingest_line(line)?;
+                match (&line.event, ahead.as_slice().first()) {
+                    (Ok(event), Some(&(hashes, log))) => {
+                        ahead.next();
+                        self.ingest_hashed(event, Some(line.line), hashes, log)?;
+                    }
+                    _ => {
+                        self.ingest_line(line)?;
+                    }
+                }
             }
         }
     }
@@ -556,8 +610,8 @@ impl Ledger {
 
     /// One ticket's result and rejections as of `as_of` (streaming replay).
     pub(crate) fn evaluate_one(&self, ticket: &str, as_of: Instant) -> Result<TicketOutcome> {
-        match self.by_ticket.get(ticket) {
-            Some(&index) => self.evaluate_ticket(index, as_of),
+        match self.by_ticket.get(self.by_ticket.hash(ticket), ticket) {
+            Some(index) => self.evaluate_ticket(index, as_of),
             None => Ok((None, Vec::new())),
         }
     }
@@ -576,7 +630,7 @@ impl Ledger {
     /// Forgets `ticket`: its events, their ids, its flag (streaming replay, once the
     /// ticket is evaluated). Its id text stays in the store until [`Ledger::compact`].
     pub(crate) fn remove_ticket(&mut self, ticket: &str) {
-        let Some(index) = self.by_ticket.remove(ticket) else {
+        let Some(index) = self.by_ticket.remove(self.by_ticket.hash(ticket), ticket) else {
             return;
         };
         self.rejected_tickets.remove(ticket);
@@ -595,7 +649,7 @@ impl Ledger {
         // The last log moved into `index`: repoint its ticket and its ids.
         let moved = &self.logs[index];
         self.by_ticket
-            .insert(CompactString::from(&*moved.ticket), index);
+            .set(self.by_ticket.hash(&moved.ticket), &moved.ticket, index);
         for stored in &moved.events {
             let id = self.store.id(stored);
             let hash = self.hasher.hash_one(id);
@@ -664,14 +718,17 @@ impl Ledger {
 
     /// The timeline behind every number of `ticket` as of `as_of`.
     pub fn explain(&self, ticket: &str, as_of: Instant) -> Result<Explanation> {
-        let index = self.by_ticket.get(ticket).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UnknownTicket,
-                format!("no events for ticket {ticket:?}"),
-            )
-        })?;
+        let index = self
+            .by_ticket
+            .get(self.by_ticket.hash(ticket), ticket)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnknownTicket,
+                    format!("no events for ticket {ticket:?}"),
+                )
+            })?;
         let mut rejected = Vec::new();
-        match self.fold(&self.logs[*index], as_of, &mut rejected)? {
+        match self.fold(&self.logs[index], as_of, &mut rejected)? {
             Some(history) => history.explain(as_of),
             None => Err(Error::new(
                 ErrorKind::UnknownTicket,

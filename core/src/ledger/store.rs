@@ -22,15 +22,67 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Sym(NonZeroU32);
 
+/// How many short strings [`Symbols`] remembers in front of its map.
+const RECENT: usize = 64;
+
+/// The longest string [`Symbols`] remembers in front of its map.
+const SHORT: usize = 23;
+
 /// The strings of stored events that repeat, each kept once.
-#[derive(Debug, Clone, Default)]
+///
+/// Nearly every event names two or three such strings (priority, status, party,
+/// contract), from a handful of distinct values: a small direct-mapped array of recent
+/// short strings answers those with one comparison of 24 bytes, before the hash map.
+#[derive(Debug, Clone)]
 pub(super) struct Symbols {
     index: Map<Box<str>, Sym>,
     names: Vec<Box<str>>,
+    /// Short strings as (length, bytes zero-padded to 23) and their symbol.
+    recent: [Option<([u8; SHORT + 1], Sym)>; RECENT],
+}
+
+impl Default for Symbols {
+    fn default() -> Symbols {
+        Symbols {
+            index: Map::default(),
+            names: Vec::new(),
+            recent: [None; RECENT],
+        }
+    }
+}
+
+/// `text` as a fixed-size key (its length in the last byte), if it is short.
+fn short_key(text: &str) -> Option<[u8; SHORT + 1]> {
+    let bytes = text.as_bytes();
+    (bytes.len() <= SHORT).then(|| {
+        let mut key = [0u8; SHORT + 1];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[SHORT] = bytes.len() as u8;
+        key
+    })
 }
 
 impl Symbols {
     pub(super) fn intern(&mut self, text: &str) -> Sym {
+        let Some(key) = short_key(text) else {
+            return self.intern_in_map(text);
+        };
+        // Any cheap mix of the key's bytes spreads the few values seen in practice.
+        let word = key.chunks_exact(8).fold(0u64, |w, c| {
+            w.rotate_left(17) ^ u64::from_le_bytes(c.try_into().unwrap_or_default())
+        });
+        let slot = (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % RECENT;
+        if let Some((seen, sym)) = self.recent[slot] {
+            if seen == key {
+                return sym;
+            }
+        }
+        let sym = self.intern_in_map(text);
+        self.recent[slot] = Some((key, sym));
+        sym
+    }
+
+    fn intern_in_map(&mut self, text: &str) -> Sym {
         if let Some(&sym) = self.index.get(text) {
             return sym;
         }
