@@ -4,6 +4,7 @@
 //! `core/`. Exit codes: 0 success, 1 bad input (strict mode, an unreadable file, a bad
 //! contract), 2 usage (bad or missing arguments).
 
+mod alloc;
 mod demo;
 mod input;
 mod output;
@@ -286,6 +287,7 @@ impl From<Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    alloc::use_huge_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
