@@ -19,7 +19,7 @@ use crate::calendar::local;
 use crate::contract::{Metric, OlaMetric};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::Evaluation;
-use crate::ticket::{MeasurementState, TicketState};
+use crate::ticket::{MeasurementState, TicketResult, TicketState};
 use crate::time::Instant;
 
 /// A reporting period `[from, to)`.
@@ -212,6 +212,21 @@ impl Tally {
         })
     }
 
+    /// Adds `other`'s counts and lists, leaving the lists unsorted (an unsealed report).
+    fn append(&mut self, mut other: Tally) {
+        self.met += other.met;
+        self.breached += other.breached;
+        self.open += other.open;
+        self.excluded += other.excluded;
+        self.cancelled += other.cancelled;
+        self.held_ms += other.held_ms;
+        self.met_tickets.append(&mut other.met_tickets);
+        self.breached_tickets.append(&mut other.breached_tickets);
+        self.redecided.append(&mut other.redecided);
+        self.working.append(&mut other.working);
+        self.wall.append(&mut other.wall);
+    }
+
     fn merge(&mut self, other: &Tally) {
         self.met += other.met;
         self.breached += other.breached;
@@ -297,140 +312,182 @@ impl Report {
     /// Builds the report of `contract` for `period` from an evaluation made as of
     /// `min(period.to, as_of)`. Tickets of other contracts are ignored.
     pub fn from_evaluation(contract: &str, period: Period, evaluation: &Evaluation) -> Report {
-        let mut tallies: BTreeMap<(String, Metric), Tally> = BTreeMap::new();
-        let mut ola: BTreeMap<(String, String, OlaMetric), Tally> = BTreeMap::new();
-        let mut parties: BTreeMap<String, PartySummary> = BTreeMap::new();
-        let mut handoffs = (0u64, 0u64);
-        for ticket in evaluation.tickets.iter().filter(|t| t.contract == contract) {
-            for o in &ticket.ola {
-                let tally = ola
-                    .entry((o.party.clone(), o.priority.clone(), o.metric))
-                    .or_default();
-                match o.decided_at {
-                    Some(d) if period.contains(d) => {
-                        if o.breached_at.is_some() {
-                            tally.breached += 1;
-                            tally.breached_tickets.push((
-                                ticket.ticket.to_string(),
-                                (o.elapsed_ms.as_millis() - o.target_ms.as_millis()),
-                            ));
-                        } else {
-                            tally.met += 1;
-                            tally.met_tickets.push(ticket.ticket.to_string());
-                        }
-                        if o.stopped_at.is_some() {
-                            tally.working.push(o.elapsed_ms.as_millis());
-                        }
+        let mut report = Report::unsealed(contract, period, evaluation.as_of);
+        for ticket in &evaluation.tickets {
+            report.add(ticket);
+        }
+        report.seal();
+        report
+    }
+
+    /// An empty report to [`Report::add`] tickets to; [`Report::seal`] finishes it.
+    ///
+    /// Between the two its lists are in no order, so that reports of parts of a ledger
+    /// (chunks of tickets evaluated one after the other, or on several cores) can be
+    /// [`Report::absorb`]ed into one without sorting each part.
+    pub(crate) fn unsealed(contract: &str, period: Period, as_of: Instant) -> Report {
+        Report {
+            contract: contract.to_string(),
+            period,
+            as_of,
+            tallies: BTreeMap::new(),
+            ola: BTreeMap::new(),
+            parties: BTreeMap::new(),
+            handoffs: 0,
+            ping_pongs: 0,
+        }
+    }
+
+    /// Counts one ticket of an evaluation as of the report's `as_of` (tickets of other
+    /// contracts are ignored).
+    pub(crate) fn add(&mut self, ticket: &TicketResult) {
+        if ticket.contract != self.contract.as_str() {
+            return;
+        }
+        let period = self.period;
+        let (tallies, ola, parties) = (&mut self.tallies, &mut self.ola, &mut self.parties);
+        for o in &ticket.ola {
+            let tally = ola
+                .entry((o.party.clone(), o.priority.clone(), o.metric))
+                .or_default();
+            match o.decided_at {
+                Some(d) if period.contains(d) => {
+                    if o.breached_at.is_some() {
+                        tally.breached += 1;
+                        tally.breached_tickets.push((
+                            ticket.ticket.to_string(),
+                            (o.elapsed_ms.as_millis() - o.target_ms.as_millis()),
+                        ));
+                    } else {
+                        tally.met += 1;
+                        tally.met_tickets.push(ticket.ticket.to_string());
                     }
-                    d if d.is_none_or(|d| d >= period.to) && o.received_at < period.to => {
-                        tally.open += 1
+                    if o.stopped_at.is_some() {
+                        tally.working.push(o.elapsed_ms.as_millis());
                     }
-                    _ => {}
                 }
+                d if d.is_none_or(|d| d >= period.to) && o.received_at < period.to => {
+                    tally.open += 1
+                }
+                _ => {}
             }
-            // Party time counts with the ticket's resolution, in the period it was decided.
-            let resolved_here = ticket
-                .metrics
+        }
+        // Party time counts with the ticket's resolution, in the period it was decided.
+        let resolved_here = ticket
+            .metrics
+            .iter()
+            .filter(|m| m.metric == Metric::Resolution)
+            .filter_map(|m| m.stopped_at)
+            .any(|t| period.contains(t));
+        if resolved_here {
+            let holders: Vec<&str> = ticket
+                .held
                 .iter()
-                .filter(|m| m.metric == Metric::Resolution)
-                .filter_map(|m| m.stopped_at)
-                .any(|t| period.contains(t));
-            if resolved_here {
-                let holders: Vec<&str> = ticket
-                    .held
-                    .iter()
-                    .map(|h| h.party.as_str())
-                    .filter(|p| *p != crate::party::CUSTOMER && *p != crate::party::UNASSIGNED)
-                    .collect();
-                for h in ticket.held.iter().filter(|h| {
-                    h.party != crate::party::CUSTOMER && h.party != crate::party::UNASSIGNED
-                }) {
-                    let summary = parties.entry(h.party.clone()).or_default();
-                    summary.tickets += 1;
-                    summary.working_ms += h.working_ms.as_millis();
-                    summary.wall_ms += h.wall_ms.as_millis();
-                    *summary
-                        .by_priority
-                        .entry(ticket.priority.to_string())
-                        .or_default() += h.working_ms.as_millis();
-                }
-                if !holders.is_empty() {
-                    handoffs.0 += u64::from(ticket.handoffs);
-                    handoffs.1 += u64::from(ticket.ping_pongs);
-                }
+                .map(|h| h.party.as_str())
+                .filter(|p| *p != crate::party::CUSTOMER && *p != crate::party::UNASSIGNED)
+                .collect();
+            for h in ticket.held.iter().filter(|h| {
+                h.party != crate::party::CUSTOMER && h.party != crate::party::UNASSIGNED
+            }) {
+                let summary = parties.entry(h.party.clone()).or_default();
+                summary.tickets += 1;
+                summary.working_ms += h.working_ms.as_millis();
+                summary.wall_ms += h.wall_ms.as_millis();
+                *summary
+                    .by_priority
+                    .entry(ticket.priority.to_string())
+                    .or_default() += h.working_ms.as_millis();
             }
-            for m in &ticket.metrics {
-                let tally = tallies
-                    .entry((m.priority.to_string(), m.metric))
-                    .or_default();
-                if ticket.state == TicketState::Cancelled {
-                    if m.stopped_at.is_some_and(|t| period.contains(t)) {
-                        tally.cancelled += 1;
-                    }
-                    continue;
+            if !holders.is_empty() {
+                self.handoffs += u64::from(ticket.handoffs);
+                self.ping_pongs += u64::from(ticket.ping_pongs);
+            }
+        }
+        for m in &ticket.metrics {
+            let tally = tallies
+                .entry((m.priority.to_string(), m.metric))
+                .or_default();
+            if ticket.state == TicketState::Cancelled {
+                if m.stopped_at.is_some_and(|t| period.contains(t)) {
+                    tally.cancelled += 1;
                 }
-                match m.decided_at {
-                    Some(decided) if period.contains(decided) => {
-                        if m.state == MeasurementState::Excluded {
-                            tally.excluded += 1;
-                            continue;
-                        }
-                        if m.breached_at.is_some() {
-                            tally.breached += 1;
-                            let overrun = m.elapsed_ms.as_millis() - m.target_ms.as_millis();
-                            tally
-                                .breached_tickets
-                                .push((ticket.ticket.to_string(), overrun));
-                        } else {
-                            tally.met += 1;
-                            tally.met_tickets.push(ticket.ticket.to_string());
-                        }
-                        tally.held_ms += m.held_ms.as_millis();
-                        if m.first_stopped_at.is_some_and(|first| first < period.from) {
-                            tally.redecided.push(ticket.ticket.to_string());
-                        }
-                        if m.stopped_at.is_some() {
-                            tally.working.push(m.elapsed_ms.as_millis());
-                            tally.wall.push(m.wall_ms.as_millis());
-                        }
+                continue;
+            }
+            match m.decided_at {
+                Some(decided) if period.contains(decided) => {
+                    if m.state == MeasurementState::Excluded {
+                        tally.excluded += 1;
+                        continue;
                     }
-                    // Undecided when the period closed (decided later, or not yet): open.
-                    decided => {
-                        let undecided_at_end = decided.is_none_or(|d| d >= period.to);
-                        if undecided_at_end
-                            && m.started_at < period.to
-                            && m.state != MeasurementState::Excluded
-                        {
-                            tally.open += 1;
-                        }
+                    if m.breached_at.is_some() {
+                        tally.breached += 1;
+                        let overrun = m.elapsed_ms.as_millis() - m.target_ms.as_millis();
+                        tally
+                            .breached_tickets
+                            .push((ticket.ticket.to_string(), overrun));
+                    } else {
+                        tally.met += 1;
+                        tally.met_tickets.push(ticket.ticket.to_string());
+                    }
+                    tally.held_ms += m.held_ms.as_millis();
+                    if m.first_stopped_at.is_some_and(|first| first < period.from) {
+                        tally.redecided.push(ticket.ticket.to_string());
+                    }
+                    if m.stopped_at.is_some() {
+                        tally.working.push(m.elapsed_ms.as_millis());
+                        tally.wall.push(m.wall_ms.as_millis());
+                    }
+                }
+                // Undecided when the period closed (decided later, or not yet): open.
+                decided => {
+                    let undecided_at_end = decided.is_none_or(|d| d >= period.to);
+                    if undecided_at_end
+                        && m.started_at < period.to
+                        && m.state != MeasurementState::Excluded
+                    {
+                        tally.open += 1;
                     }
                 }
             }
         }
-        for tally in tallies.values_mut() {
+    }
+
+    /// Adds the counts and lists of `other`, an unsealed report of other tickets of the
+    /// same contract, period and as-of.
+    pub(crate) fn absorb(&mut self, other: Report) {
+        for (key, tally) in other.tallies {
+            self.tallies.entry(key).or_default().append(tally);
+        }
+        for (key, tally) in other.ola {
+            self.ola.entry(key).or_default().append(tally);
+        }
+        for (party, summary) in &other.parties {
+            self.parties
+                .entry(party.clone())
+                .or_default()
+                .merge(summary);
+        }
+        self.handoffs += other.handoffs;
+        self.ping_pongs += other.ping_pongs;
+    }
+
+    /// Puts every list in order and drops the rows with nothing in them.
+    pub(crate) fn seal(&mut self) {
+        for tally in self.tallies.values_mut() {
             tally.working.sort_unstable();
             tally.wall.sort_unstable();
             tally.met_tickets.sort();
             tally.breached_tickets.sort();
             tally.redecided.sort();
         }
-        tallies.retain(|_, t| t.measured() + t.open + t.excluded + t.cancelled > 0);
-        for tally in ola.values_mut() {
+        self.tallies
+            .retain(|_, t| t.measured() + t.open + t.excluded + t.cancelled > 0);
+        for tally in self.ola.values_mut() {
             tally.working.sort_unstable();
             tally.met_tickets.sort();
             tally.breached_tickets.sort();
         }
-        ola.retain(|_, t| t.measured() + t.open > 0);
-        Report {
-            contract: contract.to_string(),
-            period,
-            as_of: evaluation.as_of,
-            tallies,
-            ola,
-            parties,
-            handoffs: handoffs.0,
-            ping_pongs: handoffs.1,
-        }
+        self.ola.retain(|_, t| t.measured() + t.open > 0);
     }
 
     /// Combines two reports of the same contract, period and as-of over disjoint sets of

@@ -79,3 +79,59 @@ fn merging_reports_of_different_periods_is_an_error() {
     let b = Report::from_evaluation("synthetic", other, &eval);
     assert_eq!(a.merge(&b).unwrap_err().code(), "invalid_value");
 }
+
+/// `Ledger::report` counts tickets chunk by chunk (4,096 at a time, on all cores with the
+/// `parallel` feature) without keeping their results: it must give exactly the report
+/// built from the whole evaluation, across chunk boundaries and as of any instant.
+#[test]
+fn a_ledger_report_equals_the_report_of_its_whole_evaluation() {
+    let contract = Contract::from_toml(CONTRACT_TOML).unwrap();
+    let mut ledger = Ledger::new(Mode::Lenient);
+    ledger.add_contract(contract.clone()).unwrap();
+    ledger
+        .ingest(generate(&SynthConfig {
+            tickets: 9_000,
+            seed: 11,
+            bad_per_mille: 20,
+            ..SynthConfig::default()
+        }))
+        .unwrap();
+    let period = Period::parse_month("2026-11", contract.timezone()).unwrap();
+    for as_of in [None, Some(Instant::parse("2026-11-15T12:00:00Z").unwrap())] {
+        let report = ledger.report("synthetic", period, as_of).unwrap();
+        let whole = ledger.evaluate(as_of.unwrap_or(period.to)).unwrap();
+        assert_eq!(report, Report::from_evaluation("synthetic", period, &whole));
+        assert!(report.total(slaledger::Metric::Resolution).measured() > 1000);
+    }
+}
+
+/// In strict mode a ticket that fails makes the report fail with the error the whole
+/// evaluation gives: the first failing ticket in ticket order, whichever chunk met one.
+#[test]
+fn a_strict_report_fails_with_the_evaluations_first_error() {
+    let contract = Contract::from_toml(CONTRACT_TOML).unwrap();
+    let mut ledger = Ledger::new(Mode::Strict);
+    ledger.add_contract(contract.clone()).unwrap();
+    let events = generate(&SynthConfig {
+        tickets: 9_000,
+        seed: 12,
+        ..SynthConfig::default()
+    });
+    ledger.ingest(&events).unwrap();
+    // A second resolution while resolved, in two tickets far apart in ticket order.
+    for ticket in ["SYN-0008500", "SYN-0000100"] {
+        let line = format!(
+            r#"{{"id":"bad-{ticket}","ticket":"{ticket}","at":"2026-11-29T00:00:00Z","type":"resolved"}}"#
+        );
+        ledger.ingest_jsonl(line.as_bytes()).unwrap();
+    }
+    let period = Period::parse_month("2026-11", contract.timezone()).unwrap();
+    let from_report = ledger.report("synthetic", period, None).unwrap_err();
+    let from_evaluation = ledger.evaluate(period.to).unwrap_err();
+    assert_eq!(from_report.code(), from_evaluation.code());
+    assert_eq!(from_report.message(), from_evaluation.message());
+    assert!(
+        from_report.message().contains("SYN-0000100"),
+        "{from_report}"
+    );
+}

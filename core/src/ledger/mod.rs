@@ -118,6 +118,10 @@ struct Hashes {
     ticket: u64,
 }
 
+/// Tickets evaluated together: a unit of work for a core, and what a report holds of
+/// results at once.
+const CHUNK: usize = 4096;
+
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
 
@@ -537,7 +541,6 @@ impl Ledger {
         #[cfg(feature = "parallel")]
         {
             use rayon::prelude::*;
-            const CHUNK: usize = 4096;
             let chunks: Vec<Vec<Result<TicketOutcome>>> = (0..self.logs.len().div_ceil(CHUNK))
                 .into_par_iter()
                 .map(|chunk| {
@@ -687,11 +690,54 @@ impl Ledger {
     pub fn report(&self, contract: &str, period: Period, as_of: Option<Instant>) -> Result<Report> {
         self.contract(contract)?;
         let as_of = as_of.map_or(period.to, |t| t.min(period.to));
-        Ok(Report::from_evaluation(
-            contract,
-            period,
-            &self.evaluate(as_of)?,
-        ))
+        match self.report_by_chunks(contract, period, as_of) {
+            Some(report) => Ok(report),
+            // A ticket failed (strict mode): the whole evaluation names the first failure
+            // in ticket order, whichever chunk met one first.
+            None => Ok(Report::from_evaluation(
+                contract,
+                period,
+                &self.evaluate(as_of)?,
+            )),
+        }
+    }
+
+    /// The report, counting each ticket's result as soon as it is measured and dropping
+    /// it: a report of a million tickets never holds their million results (a gigabyte),
+    /// only what the report keeps. `None` if a ticket fails to evaluate.
+    fn report_by_chunks(&self, contract: &str, period: Period, as_of: Instant) -> Option<Report> {
+        let chunk_report = |chunk: usize| -> Option<Report> {
+            let mut report = Report::unsealed(contract, period, as_of);
+            let end = ((chunk + 1) * CHUNK).min(self.logs.len());
+            for index in chunk * CHUNK..end {
+                if let (Some(result), _) = self.evaluate_ticket(index, as_of).ok()? {
+                    report.add(&result);
+                }
+            }
+            Some(report)
+        };
+        let chunks = self.logs.len().div_ceil(CHUNK);
+        let absorb = |mut a: Report, b: Report| {
+            a.absorb(b);
+            a
+        };
+        #[cfg(feature = "parallel")]
+        let report = {
+            use rayon::prelude::*;
+            (0..chunks).into_par_iter().map(chunk_report).try_reduce(
+                || Report::unsealed(contract, period, as_of),
+                |a, b| Some(absorb(a, b)),
+            )
+        };
+        #[cfg(not(feature = "parallel"))]
+        let report = (0..chunks)
+            .map(chunk_report)
+            .try_fold(Report::unsealed(contract, period, as_of), |a, b| {
+                Some(absorb(a, b?))
+            });
+        let mut report = report?;
+        report.seal();
+        Some(report)
     }
 
     /// The credit statement of `contract` for `period` (SPEC §9), from its report.
