@@ -34,6 +34,7 @@ use crate::time::Instant;
 mod id_index;
 mod store;
 mod ticket_table;
+use compact_str::CompactString;
 use id_index::IdIndex;
 use store::{Store, Stored};
 use ticket_table::TicketTable;
@@ -138,7 +139,8 @@ pub enum Ingested {
 
 #[derive(Debug, Clone)]
 struct TicketLog {
-    ticket: Box<str>,
+    /// Inline up to 24 bytes: no allocation per ticket.
+    ticket: CompactString,
     /// In apply order.
     events: Vec<Stored>,
 }
@@ -275,7 +277,7 @@ impl Ledger {
         }
         let view = EventRef::of(event, line);
         let at = stored
-            .line
+            .line()
             .map(|l| format!("line {l}"))
             .unwrap_or_else(|| "an earlier event".into());
         let err = Error::new(
@@ -292,7 +294,7 @@ impl Ledger {
         self.rejected_tickets.insert(event.ticket.clone());
         let old = self.store.to_event(&stored, &log.ticket);
         if event.to_json() < old.to_json() {
-            let old_line = stored.line;
+            let old_line = stored.line();
             self.logs[index].events.remove(pos);
             self.unindex_id(&event.id, hash);
             let err = Error::new(
@@ -670,7 +672,7 @@ impl Ledger {
             .logs
             .iter()
             .flat_map(|log| &log.events)
-            .map(|stored| stored.id.len())
+            .map(|stored| stored.id().len())
             .sum();
         self.store.id_bytes() > 2 * live + (1 << 20)
     }
@@ -804,7 +806,7 @@ impl Ledger {
                 }
                 rejected.push(Rejection::new(
                     &err,
-                    stored.line,
+                    stored.line(),
                     Some(self.store.id(stored)),
                     Some(&log.ticket),
                 ));
