@@ -586,23 +586,28 @@ impl Ledger {
 
     /// The logs' indexes sorted by ticket id.
     fn ticket_order(&self) -> Vec<usize> {
-        // Sorting by the first eight bytes first keeps most comparisons in the array
-        // instead of following two pointers to the ids; zero padding keeps the order of
-        // the prefix that of the ids, and equal prefixes fall back to the whole id.
+        // Sorting by the first sixteen bytes first keeps most comparisons in the array
+        // instead of following two pointers to the ids (ids of one system share their
+        // first eight bytes, "INC00481", "SYN-0000", but rarely sixteen); zero padding
+        // keeps the order of the prefix that of the ids, and equal prefixes fall back to
+        // the whole id.
         let prefix = |ticket: &str| {
-            let mut bytes = [0u8; 8];
-            let n = ticket.len().min(8);
+            let mut bytes = [0u8; 16];
+            let n = ticket.len().min(16);
             bytes[..n].copy_from_slice(&ticket.as_bytes()[..n]);
-            u64::from_be_bytes(bytes)
+            u128::from_be_bytes(bytes)
         };
-        let mut order: Vec<(u64, &str, usize)> = self
+        let mut order: Vec<(u128, usize)> = self
             .logs
             .iter()
             .enumerate()
-            .map(|(index, log)| (prefix(&log.ticket), &*log.ticket, index))
+            .map(|(index, log)| (prefix(&log.ticket), index))
             .collect();
-        order.sort_unstable();
-        order.into_iter().map(|(_, _, index)| index).collect()
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| self.logs[a.1].ticket.cmp(&self.logs[b.1].ticket))
+        });
+        order.into_iter().map(|(_, index)| index).collect()
     }
 
     /// One ticket's result (if it was opened) and the events rejected while folding it.
