@@ -123,6 +123,9 @@ struct Hashes {
 /// results at once.
 const CHUNK: usize = 4096;
 
+/// How many tickets ahead evaluation touches a log (see [`Ledger::evaluate`]).
+const EVALUATE_AHEAD: usize = 4;
+
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
 
@@ -507,69 +510,41 @@ impl Ledger {
 
     /// Evaluates every ticket as of `as_of` (events after it are ignored).
     pub fn evaluate(&self, as_of: Instant) -> Result<Evaluation> {
-        // Tickets are folded in the order their logs were created, which is the order
-        // their memory was allocated in, so a large ledger is read front to back instead
-        // of jumping to a cold log at every ticket. Each result goes straight to its
-        // place in ticket order (`rank`), so no second copy of the results is made.
+        // Tickets are folded in ticket order, a chunk at a time, each result moved once
+        // from its chunk to its place; with the `parallel` feature the chunks are folded
+        // on all cores. The output, and in strict mode the error reported (the first in
+        // ticket order: each chunk stops at its first, and chunks are read in order), are
+        // the same either way.
         let order = self.ticket_order();
-        let mut rank = vec![0u32; order.len()];
-        for (position, &index) in order.iter().enumerate() {
-            rank[index] = position as u32;
-        }
-        let mut slots: Vec<Option<TicketResult>> = Vec::new();
-        slots.resize_with(order.len(), || None);
-        // Rejections and (strict mode) errors by rank, to report them in ticket order.
-        let mut rejections: Vec<(u32, Vec<Rejection>)> = Vec::new();
-        let mut first_error: Option<(u32, Error)> = None;
-        let mut place = |index: usize, outcome: Result<TicketOutcome>| {
-            let rank = rank[index];
-            match outcome {
-                Ok((result, rejected)) => {
-                    slots[rank as usize] = result;
-                    if !rejected.is_empty() {
-                        rejections.push((rank, rejected));
-                    }
+        let fold_chunk = |chunk: &[usize]| -> Result<(Vec<TicketResult>, Vec<Rejection>)> {
+            let mut results = Vec::with_capacity(chunk.len());
+            let mut rejected = Vec::new();
+            for (i, &index) in chunk.iter().enumerate() {
+                // Logs lie in the order tickets were created, not in ticket order: touch
+                // a log a few tickets ahead so that its cache misses overlap this fold.
+                if let Some(&ahead) = chunk.get(i + EVALUATE_AHEAD) {
+                    std::hint::black_box(self.logs[ahead].events.first().map(|e| e.at));
                 }
-                Err(err) => {
-                    if first_error.as_ref().is_none_or(|(r, _)| rank < *r) {
-                        first_error = Some((rank, err));
-                    }
-                }
+                let (result, rejections) = self.evaluate_ticket(index, as_of)?;
+                results.extend(result);
+                rejected.extend(rejections);
             }
+            Ok((results, rejected))
         };
-        // Tickets are independent, so with the `parallel` feature they are folded on all
-        // cores, in chunks of consecutive logs; the output, and in strict mode the error
-        // reported (the first in ticket order), are the same either way.
         #[cfg(feature = "parallel")]
-        {
+        let chunks: Vec<Result<(Vec<TicketResult>, Vec<Rejection>)>> = {
             use rayon::prelude::*;
-            let chunks: Vec<Vec<Result<TicketOutcome>>> = (0..self.logs.len().div_ceil(CHUNK))
-                .into_par_iter()
-                .map(|chunk| {
-                    let end = ((chunk + 1) * CHUNK).min(self.logs.len());
-                    (chunk * CHUNK..end)
-                        .map(|index| self.evaluate_ticket(index, as_of))
-                        .collect()
-                })
-                .collect();
-            for (chunk, outcomes) in chunks.into_iter().enumerate() {
-                for (offset, outcome) in outcomes.into_iter().enumerate() {
-                    place(chunk * CHUNK + offset, outcome);
-                }
-            }
-        }
+            order.par_chunks(CHUNK).map(fold_chunk).collect()
+        };
         #[cfg(not(feature = "parallel"))]
-        for index in 0..self.logs.len() {
-            place(index, self.evaluate_ticket(index, as_of));
-        }
-        if let Some((_, err)) = first_error {
-            return Err(err);
-        }
-        rejections.sort_unstable_by_key(|(rank, _)| *rank);
+        let chunks = order.chunks(CHUNK).map(fold_chunk);
+        let mut tickets: Vec<TicketResult> = Vec::with_capacity(order.len());
         let mut rejected = self.ingest_rejections.clone();
-        rejected.extend(rejections.into_iter().flat_map(|(_, r)| r));
-        // In place: an `Option<TicketResult>` is the size of a `TicketResult`.
-        let tickets: Vec<TicketResult> = slots.into_iter().flatten().collect();
+        for chunk in chunks {
+            let (results, rejections) = chunk?;
+            tickets.extend(results);
+            rejected.extend(rejections);
+        }
         let stats = Stats {
             events: self.events,
             duplicates: self.duplicates,
