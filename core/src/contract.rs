@@ -692,7 +692,19 @@ impl Contract {
         !self.ola.is_empty()
     }
 
-    fn priority_index(&self, priority: &str) -> Option<usize> {
+    /// The name of the priority at `index` (as [`Contract::priority_index`] gave it).
+    pub(crate) fn priority_name(&self, index: u32) -> &str {
+        &self.targets[index as usize].0
+    }
+
+    /// The target of the priority at `index` for `metric`: [`Contract::target`] without
+    /// looking the priority up by name.
+    pub(crate) fn target_at(&self, index: u32, metric: Metric) -> Option<&Target> {
+        self.targets.get(index as usize)?.1[metric.index()].as_ref()
+    }
+
+    /// The index of `priority` among the contract's priorities (sorted by name).
+    pub(crate) fn priority_index(&self, priority: &str) -> Option<usize> {
         self.targets
             .binary_search_by(|(p, _)| p.as_str().cmp(priority))
             .ok()
