@@ -77,6 +77,8 @@ enum Clock {
         years: Box<[OnceLock<Chunk>]>,
         /// Per local year, the close of business of each date (`i64::MIN`: none).
         closes: Box<[OnceLock<Box<[i64]>>]>,
+        /// Per UTC year, the zone's offsets (for the local date of a clock start).
+        offsets: local::OffsetTable,
     },
 }
 
@@ -115,6 +117,7 @@ impl Calendar {
                     schedule,
                     years,
                     closes,
+                    offsets: local::OffsetTable::new(),
                 },
             }),
         })
@@ -208,12 +211,16 @@ impl Calendar {
         else {
             return Ok(b.since(a));
         };
-        let (ia, pa) = position(years, schedule, a.as_millis());
-        let (ib, pb) = position(years, schedule, b.as_millis());
-        if ia == ib {
-            return Ok(Duration::from_millis(pb - pa));
+        // `a < b <= MAX`, so `a` lies in a compiled year. Nearly every range ends in the
+        // year it starts in (or at its end): one year lookup, two prefixes.
+        let ia = year_index(a.as_millis());
+        let ca = chunk(years, schedule, ia);
+        let pa = ca.prefix(a.as_millis());
+        if b.as_millis() <= ca.end {
+            return Ok(Duration::from_millis(ca.prefix(b.as_millis()) - pa));
         }
-        let mut total = chunk(years, schedule, ia).total - pa;
+        let (ib, pb) = position(years, schedule, b.as_millis());
+        let mut total = ca.total - pa;
         for i in ia + 1..ib {
             total += chunk(years, schedule, i).total;
         }
@@ -253,14 +260,28 @@ impl Calendar {
         if d.as_millis() > Instant::MAX.as_millis() - a.as_millis() {
             return Err(past_the_end());
         }
-        let (mut i, p) = position(years, schedule, a.as_millis());
+        let ms = a.as_millis();
+        // The year of `a`, the working time before `a` in it, and the first span that
+        // ends after `a`: the deadline is rarely more than a few spans further on.
+        let (mut i, p, mut from) = if ms >= Instant::MAX.as_millis() {
+            let c = chunk(years, schedule, YEARS - 1);
+            (YEARS - 1, c.total, c.spans.len())
+        } else {
+            let i = year_index(ms);
+            let c = chunk(years, schedule, i);
+            let k = c.first_ending_after(ms);
+            (i, c.prefix_at(k, ms), k)
+        };
         let mut remaining = p + d.as_millis();
         let mut closed_years = 0;
         loop {
             let c = chunk(years, schedule, i);
             if remaining <= c.total {
-                return Ok(Instant::from_millis_unchecked(c.instant_at(remaining)));
+                return Ok(Instant::from_millis_unchecked(
+                    c.instant_at_from(from, remaining),
+                ));
             }
+            from = 0;
             remaining -= c.total;
             closed_years = if c.total == 0 { closed_years + 1 } else { 0 };
             if closed_years > SEARCH_HORIZON_YEARS {
@@ -350,7 +371,10 @@ impl Calendar {
     /// supported range is `instant_out_of_range`.
     pub fn close_of_business(&self, start: Instant, n: u32) -> Result<Instant> {
         start.check_range()?;
-        let Clock::Business { schedule, .. } = &self.inner.clock else {
+        let Clock::Business {
+            schedule, offsets, ..
+        } = &self.inner.clock
+        else {
             return Err(Error::new(
                 ErrorKind::InvalidDuration,
                 format!("calendar {:?}: business days (\"{n}bd\") need a business calendar; 24x7 has no close of business", self.name()),
@@ -363,7 +387,7 @@ impl Calendar {
                 .ok_or_else(|| self.no_working_time(start))?
         };
         let ms = first.as_millis();
-        let date_of_first = local::local_date(schedule.tz, first);
+        let date_of_first = offsets.local_date(schedule.tz, first);
         // Day 0 is the working date of `first`: the first date, from the day before the
         // local date of `first` on, whose business has not closed at `first`. That is the
         // date whose window holds `first` (the previous date when `first` is in an
@@ -389,8 +413,17 @@ impl Calendar {
         // failed with `no_working_time_within_horizon`. The end of the supported range
         // bounds the number of working dates.
         let mut closed_dates = 0;
+        // The year's table of closes and the date's place in it, followed along as the
+        // dates advance instead of being looked up again for each.
+        let mut year = date.year();
+        let mut table = self.close_table(year);
+        let mut ordinal = date.ordinal0() as usize;
         loop {
-            match self.date_close(date) {
+            let close = match table {
+                Some(table) => table.get(ordinal).copied().filter(|c| *c != i64::MIN),
+                None => compute_close(schedule, date),
+            };
+            match close {
                 Some(close) if close > ms => {
                     closed_dates = 0;
                     latest = latest.max(close);
@@ -411,26 +444,30 @@ impl Calendar {
                 }
             }
             date = next_date(date).ok_or_else(past_the_end)?;
+            ordinal += 1;
+            // Only the last day or two of a year can be followed by the next year.
+            if ordinal >= 365 && date.year() != year {
+                year = date.year();
+                table = self.close_table(year);
+                ordinal = 0;
+            }
         }
     }
 
-    /// The close of business of a local date: the end of its last window, or `None` for
-    /// a holiday or a date without working time. Cached per local year, because every
-    /// `Nbd` clock start walks a few dates and converting wall times is the slow part.
-    fn date_close(&self, date: NaiveDate) -> Option<i64> {
+    /// The close of business of each local date of `year`, by ordinal: the end of its
+    /// last window, or `i64::MIN` for a holiday or a date without working time. Cached per
+    /// local year, because every `Nbd` clock start walks a few dates and converting wall
+    /// times is the slow part. `None` outside the cached years (compute each date then).
+    fn close_table(&self, year: i32) -> Option<&[i64]> {
         let Clock::Business {
             schedule, closes, ..
         } = &self.inner.clock
         else {
             return None;
         };
-        let year = date.year();
-        let Some(slot) = usize::try_from(year - CLOSES_FIRST_YEAR)
+        let slot = usize::try_from(year - CLOSES_FIRST_YEAR)
             .ok()
-            .and_then(|i| closes.get(i))
-        else {
-            return compute_close(schedule, date);
-        };
+            .and_then(|i| closes.get(i))?;
         let table = slot.get_or_init(|| {
             let mut table = Vec::with_capacity(366);
             let mut d = NaiveDate::from_ymd_opt(year, 1, 1);
@@ -440,10 +477,7 @@ impl Calendar {
             }
             table.into_boxed_slice()
         });
-        table
-            .get(date.ordinal0() as usize)
-            .copied()
-            .filter(|c| *c != i64::MIN)
+        Some(table)
     }
 
     /// The working time a target allows when its clock starts at `start`.
