@@ -801,7 +801,7 @@ impl<'a> TicketHistory<'a> {
             if regime.used >= threshold {
                 if let Some(t) = regime.reach(threshold)? {
                     if warned_at.capacity() == 0 {
-                        warned_at.reserve_exact(warn_at.len());
+                        warned_at = Vec::with_capacity(warn_at.len());
                     }
                     warned_at.push(Instant::from_millis_unchecked(t));
                 }

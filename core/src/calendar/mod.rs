@@ -396,7 +396,7 @@ impl Calendar {
         // A holiday is never a working date, even though the part of its windows that runs
         // past midnight into the next date is working time (SPEC §3). A start inside such a
         // spill has as day 0 the first working date that closes after it.
-        let mut date = date_of_first.pred_opt().unwrap_or(date_of_first);
+        let date = date_of_first.pred_opt().unwrap_or(date_of_first);
         let mut counted = 0;
         // With overlapping windows a date's close can come before the previous date's (a
         // Friday 22:00-06:00 window and a Saturday 01:00-02:00 one): the deadline of N+1
@@ -413,15 +413,22 @@ impl Calendar {
         // failed with `no_working_time_within_horizon`. The end of the supported range
         // bounds the number of working dates.
         let mut closed_dates = 0;
-        // The year's table of closes and the date's place in it, followed along as the
-        // dates advance instead of being looked up again for each.
+        // Dates are followed as a year and an ordinal in that year's table of closes:
+        // nothing is looked up or converted per date.
         let mut year = date.year();
-        let mut table = self.close_table(year);
         let mut ordinal = date.ordinal0() as usize;
+        let mut table = self.close_table(year);
         loop {
             let close = match table {
                 Some(table) => table.get(ordinal).copied().filter(|c| *c != i64::MIN),
-                None => compute_close(schedule, date),
+                // Outside the cached years (past the supported range): date by date.
+                None => {
+                    let date = u32::try_from(ordinal + 1)
+                        .ok()
+                        .and_then(|o| NaiveDate::from_yo_opt(year, o))
+                        .ok_or_else(past_the_end)?;
+                    compute_close(schedule, date)
+                }
             };
             match close {
                 Some(close) if close > ms => {
@@ -443,13 +450,16 @@ impl Calendar {
                     }
                 }
             }
-            date = next_date(date).ok_or_else(past_the_end)?;
             ordinal += 1;
-            // Only the last day or two of a year can be followed by the next year.
-            if ordinal >= 365 && date.year() != year {
-                year = date.year();
-                table = self.close_table(year);
+            let days = match table {
+                Some(table) => table.len(),
+                None if NaiveDate::from_yo_opt(year, 366).is_some() => 366,
+                None => 365,
+            };
+            if ordinal >= days {
+                year += 1;
                 ordinal = 0;
+                table = self.close_table(year);
             }
         }
     }
@@ -516,10 +526,6 @@ fn compute_close(schedule: &Schedule, date: NaiveDate) -> Option<i64> {
     let mut intervals = Vec::with_capacity(4);
     compiled::day_intervals(schedule, date, &mut intervals);
     intervals.iter().map(|&(_, e)| e).max()
-}
-
-fn next_date(date: NaiveDate) -> Option<NaiveDate> {
-    date.succ_opt()
 }
 
 /// The compiled year `i`, building it on first use.
