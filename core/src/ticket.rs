@@ -74,6 +74,7 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
         Small::Inline(1, items)
     }
 
+    #[inline]
     fn push(&mut self, item: T) {
         match self {
             Small::Inline(len, items) => {
@@ -581,8 +582,9 @@ impl<'a> TicketHistory<'a> {
         let end = as_of.as_millis();
         let mut metrics = Vec::with_capacity(2 + self.later_cycles.len());
         for clock in self.clocks() {
-            if let Some(m) = self.measure_clock(clock, end)? {
-                metrics.push(m.result);
+            // The regime stays here; only the result is built, straight into the list.
+            if let Some((regime, sticky)) = self.measure_clock(clock, end)? {
+                metrics.push(self.result(clock, &regime, sticky, end)?);
             }
         }
         Ok(TicketResult {
@@ -620,12 +622,10 @@ impl<'a> TicketHistory<'a> {
         let end = as_of.as_millis();
         let mut clocks = Vec::new();
         for clock in self.clocks() {
-            if let Some(m) = self.measure_clock(clock, end)? {
-                let segments = self.segments(clock, &m, end)?;
-                clocks.push(ClockTimeline {
-                    result: m.result,
-                    segments,
-                });
+            if let Some((regime, sticky)) = self.measure_clock(clock, end)? {
+                let result = self.result(clock, &regime, sticky, end)?;
+                let segments = self.segments(clock, &regime, end)?;
+                clocks.push(ClockTimeline { result, segments });
             }
         }
         Ok(Explanation {
@@ -648,7 +648,13 @@ impl<'a> TicketHistory<'a> {
 
     /// Measures one clock: splits it into priority regimes, applies the policy and sticky
     /// breaches, and fills every field of SPEC §7.
-    fn measure_clock<'s>(&'s self, clock: &'s Clock, end: i64) -> Result<Option<Measured<'s>>> {
+    /// Measures one clock's regimes: the one whose target is applied, and the earliest
+    /// breach of an earlier one (sticky).
+    fn measure_clock<'s>(
+        &'s self,
+        clock: &'s Clock,
+        end: i64,
+    ) -> Result<Option<(Regime<'s>, Option<i64>)>> {
         let policy = self.contract.on_priority_change();
         let changes: &[(i64, Prio)] = if policy == OnPriorityChange::Keep {
             &[]
@@ -715,21 +721,17 @@ impl<'a> TicketHistory<'a> {
                 None => return Ok(None),
             },
         };
-        Ok(Some(self.result(
-            clock,
-            regime,
-            sticky.map(|(b, ..)| b),
-            end,
-        )?))
+        Ok(Some((regime, sticky.map(|(b, ..)| b))))
     }
 
-    fn result<'s>(
-        &'s self,
+    /// Fills every field of SPEC §7 for a measured clock.
+    fn result(
+        &self,
         clock: &Clock,
-        regime: Regime<'s>,
+        regime: &Regime<'_>,
         sticky: Option<i64>,
         end: i64,
-    ) -> Result<Measured<'s>> {
+    ) -> Result<MetricResult> {
         let cal = &regime.target.calendar;
         // Fix (scenario priority_change_to_unmeasured_metric): a sticky regime kept
         // because the final priority does not measure this metric ends at the change;
@@ -842,7 +844,7 @@ impl<'a> TicketHistory<'a> {
             first_stopped_at,
             first_elapsed_ms,
         };
-        Ok(Measured { result, regime })
+        Ok(result)
     }
 
     /// Splits the measured span of a clock into running, closed-hours, paused and resolved
@@ -880,14 +882,14 @@ impl<'a> TicketHistory<'a> {
         pieces
     }
 
-    fn segments(&self, clock: &Clock, m: &Measured<'_>, end: i64) -> Result<Vec<Segment>> {
-        let cal = &m.regime.target.calendar;
-        let start = m.regime.start;
+    fn segments(&self, clock: &Clock, regime: &Regime<'_>, end: i64) -> Result<Vec<Segment>> {
+        let cal = &regime.target.calendar;
+        let start = regime.start;
         let stop = clock
             .last_stop
             .filter(|s| *s <= end)
             .unwrap_or(end)
-            .min(m.regime.until);
+            .min(regime.until);
         let mut out = Vec::new();
         let mut cursor = start;
         for &(s, e) in clock.active.as_slice() {
@@ -905,7 +907,7 @@ impl<'a> TicketHistory<'a> {
                 ));
             }
             let mut t = s;
-            for (ps, pe, why) in self.pause_pieces(m.regime.target.pausable, end) {
+            for (ps, pe, why) in self.pause_pieces(regime.target.pausable, end) {
                 let (ps, pe) = (ps.max(s), pe.min(e));
                 if ps >= pe {
                     continue;
@@ -949,7 +951,7 @@ struct Regime<'a> {
     until: i64,
     target_ms: i64,
     /// Running periods: active, from `start`, up to the regime's end, minus pauses.
-    running: Periods,
+    running: Running,
     used: i64,
     paused: i64,
     held: i64,
@@ -1000,8 +1002,16 @@ impl<'a> Regime<'a> {
                 }
             }
         }
-        let mut running = Periods::default();
+        let mut running = Running::default();
         let mut paused = 0;
+        let mut used = 0;
+        // Each running period keeps its working time: `reach` walks them again.
+        let mut run = |s: i64, e: i64| -> Result<()> {
+            let w = wt(cal, s, e)?;
+            used += w;
+            running.push((s, e, w));
+            Ok(())
+        };
         for &(s, e) in clock.active.as_slice() {
             let (s, e) = (s.max(start), e.min(until));
             if s >= e {
@@ -1011,21 +1021,17 @@ impl<'a> Regime<'a> {
                 let mut t = s;
                 for (ps, pe) in clip(&pauses, s, e) {
                     if ps > t {
-                        running.push((t, ps));
+                        run(t, ps)?;
                     }
                     paused += wt(cal, ps, pe)?;
                     t = pe;
                 }
                 if t < e {
-                    running.push((t, e));
+                    run(t, e)?;
                 }
             } else {
-                running.push((s, e));
+                run(s, e)?;
             }
-        }
-        let mut used = 0;
-        for &(s, e) in &running {
-            used += wt(cal, s, e)?;
         }
         Ok(Regime {
             priority,
@@ -1044,8 +1050,7 @@ impl<'a> Regime<'a> {
     fn reach(&self, amount: i64) -> Result<Option<i64>> {
         let cal = &self.target.calendar;
         let mut acc = 0;
-        for &(s, e) in &self.running {
-            let w = wt(cal, s, e)?;
+        for &(s, _, w) in &self.running {
             if acc + w >= amount {
                 let t = cal.add_working_time(
                     Instant::from_millis_unchecked(s),
@@ -1061,20 +1066,22 @@ impl<'a> Regime<'a> {
     /// Used time up to `t`.
     fn used_until(&self, t: i64) -> Result<i64> {
         let mut acc = 0;
-        for &(s, e) in &self.running {
+        for &(s, e, w) in &self.running {
             if s >= t {
                 break;
             }
-            acc += wt(&self.target.calendar, s, e.min(t))?;
+            acc += if e <= t {
+                w
+            } else {
+                wt(&self.target.calendar, s, t)?
+            };
         }
         Ok(acc)
     }
 }
 
-struct Measured<'a> {
-    result: MetricResult,
-    regime: Regime<'a>,
-}
+/// Running periods `(start, end, working time)`.
+type Running = Small<(i64, i64, i64), 3>;
 
 fn wt(cal: &Calendar, s: i64, e: i64) -> Result<i64> {
     Ok(cal
