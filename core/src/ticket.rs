@@ -589,9 +589,9 @@ impl<'a> TicketHistory<'a> {
         }
         Ok(TicketResult {
             ticket: self.ticket.into(),
-            contract: self.contract.id().into(),
-            priority: self.contract.priority_name(self.priority).into(),
-            opened_priority: self.contract.priority_name(self.opened_priority).into(),
+            contract: self.contract.id_string(),
+            priority: self.contract.priority_string(self.priority),
+            opened_priority: self.contract.priority_string(self.opened_priority),
             party: self.party.map(CompactString::from),
             state: self.state,
             status: self.status.map(CompactString::from),
@@ -798,8 +798,8 @@ impl<'a> TicketHistory<'a> {
         };
         let warn_at = self.contract.warn_at();
         let mut warned_at = Vec::new();
-        for p in warn_at {
-            let threshold = p.floor_of(regime.target_ms);
+        for i in 0..warn_at.len() {
+            let threshold = self.contract.warn_threshold(i, regime.target_ms);
             if regime.used >= threshold {
                 if let Some(t) = regime.reach(threshold)? {
                     if warned_at.capacity() == 0 {
@@ -822,14 +822,15 @@ impl<'a> TicketHistory<'a> {
             ),
             _ => (None, None),
         };
+        let (target_label, calendar) = self.contract.target_strings(regime.priority, clock.metric);
         let result = MetricResult {
             metric: clock.metric,
             cycle: clock.cycle,
             state,
-            priority: self.contract.priority_name(regime.priority).into(),
-            target: regime.target.label.as_str().into(),
+            priority: self.contract.priority_string(regime.priority),
+            target: target_label,
             target_ms: Duration::from_millis(regime.target_ms),
-            calendar: cal.name().into(),
+            calendar,
             started_at: Instant::from_millis_unchecked(regime.start),
             stopped_at: stop.map(Instant::from_millis_unchecked),
             due_at: due_at.map(Instant::from_millis_unchecked),
