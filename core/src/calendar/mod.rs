@@ -312,6 +312,26 @@ impl Calendar {
         Ok(c.spans.get(k).is_some_and(|s| s.start <= ms))
     }
 
+    /// For `t` in a business calendar's compiled range: whether `t` is working time, and
+    /// the start of the first span of its year that ends after it (where the calendar
+    /// next opens when `t` is closed). `None` when that year has no such span, or `t` is
+    /// not in the range, or the calendar is `24x7`.
+    fn working_span_at_or_after(&self, t: Instant) -> Option<(bool, i64)> {
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return None;
+        };
+        let ms = t.as_millis();
+        if !(Instant::MIN.as_millis()..Instant::MAX.as_millis()).contains(&ms) {
+            return None;
+        }
+        let c = chunk(years, schedule, year_index(ms));
+        let span = c.spans.get(c.first_ending_after(ms))?;
+        Some((span.start <= ms, span.start))
+    }
+
     /// The next instant after `t` at which [`is_working`](Calendar::is_working) changes.
     ///
     /// `None` for `24x7`, and when nothing changes within [`SEARCH_HORIZON_YEARS`] or before
@@ -380,11 +400,16 @@ impl Calendar {
                 format!("calendar {:?}: business days (\"{n}bd\") need a business calendar; 24x7 has no close of business", self.name()),
             ));
         };
-        let first = if self.is_working(start)? {
-            start
-        } else {
-            self.next_change(start)?
-                .ok_or_else(|| self.no_working_time(start))?
+        // `start` if it is working time, else the next change (`is_working`, then
+        // `next_change`), from one lookup of the start's span when that span is in the
+        // start's year.
+        let first = match self.working_span_at_or_after(start) {
+            Some((true, _)) => start,
+            Some((false, next)) => Instant::from_millis_unchecked(next),
+            None if self.is_working(start)? => start,
+            None => self
+                .next_change(start)?
+                .ok_or_else(|| self.no_working_time(start))?,
         };
         let ms = first.as_millis();
         let date_of_first = offsets.local_date(schedule.tz, first);
