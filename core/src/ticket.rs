@@ -100,6 +100,13 @@ impl<T: Copy + Default, const N: usize> Small<T, N> {
         }
     }
 
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            Small::Inline(len, items) => &mut items[..usize::from(*len)],
+            Small::Spilled(spill) => spill,
+        }
+    }
+
     fn last_mut(&mut self) -> Option<&mut T> {
         match self {
             Small::Inline(0, _) => None,
@@ -1005,14 +1012,6 @@ impl<'a> Regime<'a> {
         }
         let mut running = Running::default();
         let mut paused = 0;
-        let mut used = 0;
-        // Each running period keeps its working time: `reach` walks them again.
-        let mut run = |s: i64, e: i64| -> Result<()> {
-            let w = wt(cal, s, e)?;
-            used += w;
-            running.push((s, e, w));
-            Ok(())
-        };
         for &(s, e) in clock.active.as_slice() {
             let (s, e) = (s.max(start), e.min(until));
             if s >= e {
@@ -1022,17 +1021,23 @@ impl<'a> Regime<'a> {
                 let mut t = s;
                 for (ps, pe) in clip(&pauses, s, e) {
                     if ps > t {
-                        run(t, ps)?;
+                        running.push((t, ps, 0));
                     }
                     paused += wt(cal, ps, pe)?;
                     t = pe;
                 }
                 if t < e {
-                    run(t, e)?;
+                    running.push((t, e, 0));
                 }
             } else {
-                run(s, e)?;
+                running.push((s, e, 0));
             }
+        }
+        // Each running period keeps its working time: `reach` walks them again.
+        let mut used = 0;
+        for period in running.as_mut_slice() {
+            period.2 = wt(cal, period.0, period.1)?;
+            used += period.2;
         }
         Ok(Regime {
             priority,
