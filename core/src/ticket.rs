@@ -1311,3 +1311,30 @@ pub struct Explanation {
     /// One timeline per clock.
     pub clocks: Vec<ClockTimeline>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_lists_spill_to_the_heap_and_keep_their_order() {
+        let mut periods = Periods::default();
+        assert!(periods.last().is_none() && periods.last_mut().is_none());
+        for i in 0..7i64 {
+            periods.push((i, OPEN));
+            assert_eq!(periods.len(), i as usize + 1);
+            assert_eq!(periods.last(), Some(&(i, OPEN)));
+            if let Some(last) = periods.last_mut() {
+                last.1 = i + 10;
+            }
+        }
+        let expected: Vec<(i64, i64)> = (0..7).map(|i| (i, i + 10)).collect();
+        assert_eq!(periods.as_slice(), expected.as_slice());
+        assert_eq!(periods.into_iter().count(), 7);
+        for p in periods.as_mut_slice() {
+            p.1 += 1;
+        }
+        assert_eq!(periods.as_slice()[6], (6, 17));
+        assert_eq!(Periods::one((1, 2)).as_slice(), &[(1, 2)]);
+    }
+}
