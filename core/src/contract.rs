@@ -13,6 +13,7 @@ use crate::calendar::{CalendarSpec, Calendars};
 use crate::error::{Error, ErrorKind, Result};
 use crate::time::TargetDuration;
 use crate::Calendar;
+use compact_str::CompactString;
 
 /// The two measured clocks of a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -135,6 +136,19 @@ impl Percent {
     /// `⌊value × self / 100⌋` in exact integer arithmetic (a decimal is a mantissa over a
     /// power of ten), e.g. the working time at which a `warn_at` threshold is reached.
     pub fn floor_of(self, value: i64) -> i64 {
+        // In 64 bits when nothing overflows (every SLA target and percentage written by
+        // hand): a 128-bit division is a library call of ~120 instructions, and this
+        // runs for every threshold of every measured clock.
+        let scale = self.0.scale();
+        if scale <= 16 {
+            let denominator = 100 * 10i64.pow(scale);
+            if let Some(product) = i64::try_from(self.0.mantissa())
+                .ok()
+                .and_then(|m| value.checked_mul(m))
+            {
+                return product.div_euclid(denominator);
+            }
+        }
         let denominator = 100i128 * 10i128.pow(self.0.scale());
         let product = i128::from(value) * self.0.mantissa();
         i64::try_from(product.div_euclid(denominator)).unwrap_or(i64::MAX)
@@ -448,6 +462,40 @@ pub struct Contract {
     coverage: Vec<(String, Calendar)>,
     /// OLA targets by (party, priority or `*`): acknowledge, hold.
     ola: BTreeMap<(String, String), [Option<Target>; 2]>,
+    /// The strings every result repeats, made once.
+    names: ResultNames,
+    /// `warn_at` as 64-bit fractions `(mantissa, 100 × 10^scale)` where they fit.
+    warn_fractions: Vec<Option<(i64, i64)>>,
+}
+
+/// The contract's strings that every result repeats, as the results' own string type:
+/// a clone copies 24 bytes, where building one from text checks and copies it again for
+/// each of millions of results.
+#[derive(Debug, Clone)]
+struct ResultNames {
+    id: CompactString,
+    /// Per priority (in `targets` order): its name, and per metric the target's label and
+    /// calendar name (empty when not measured).
+    priorities: Vec<(CompactString, [(CompactString, CompactString); 2])>,
+}
+
+impl ResultNames {
+    fn new(id: &str, targets: &[(String, [Option<Target>; 2])]) -> ResultNames {
+        let names = |t: &Option<Target>| match t {
+            Some(t) => (
+                CompactString::from(t.label.as_str()),
+                CompactString::from(t.calendar.name()),
+            ),
+            None => (CompactString::default(), CompactString::default()),
+        };
+        ResultNames {
+            id: id.into(),
+            priorities: targets
+                .iter()
+                .map(|(p, pair)| (p.as_str().into(), [names(&pair[0]), names(&pair[1])]))
+                .collect(),
+        }
+    }
 }
 
 impl ContractSpec {
@@ -571,6 +619,16 @@ impl Contract {
         }
         let (coverage, ola) = validate_parties(&spec, &calendars).map_err(|e| e.context(&place))?;
         let pause_statuses = spec.pause_statuses.clone();
+        let names = ResultNames::new(&spec.id, &targets);
+        let warn_fractions = spec
+            .warn_at
+            .iter()
+            .map(|p| {
+                let scale = p.0.scale();
+                let mantissa = i64::try_from(p.0.mantissa()).ok()?;
+                (scale <= 16).then(|| (mantissa, 100 * 10i64.pow(scale)))
+            })
+            .collect();
         Ok(Contract {
             spec,
             timezone,
@@ -579,6 +637,8 @@ impl Contract {
             targets,
             coverage,
             ola,
+            names,
+            warn_fractions,
         })
     }
 
@@ -692,7 +752,50 @@ impl Contract {
         !self.ola.is_empty()
     }
 
-    fn priority_index(&self, priority: &str) -> Option<usize> {
+    /// The name of the priority at `index` (as [`Contract::priority_index`] gave it).
+    pub(crate) fn priority_name(&self, index: u32) -> &str {
+        &self.targets[index as usize].0
+    }
+
+    /// The working time at which the `i`-th `warn_at` threshold of `target_ms` is
+    /// reached: [`Percent::floor_of`], without converting the decimal for each clock.
+    pub(crate) fn warn_threshold(&self, i: usize, target_ms: i64) -> i64 {
+        if let Some(Some((mantissa, denominator))) = self.warn_fractions.get(i) {
+            if let Some(product) = target_ms.checked_mul(*mantissa) {
+                return product.div_euclid(*denominator);
+            }
+        }
+        self.spec.warn_at[i].floor_of(target_ms)
+    }
+
+    /// The contract id as a result string.
+    pub(crate) fn id_string(&self) -> CompactString {
+        self.names.id.clone()
+    }
+
+    /// The name of the priority at `index` as a result string.
+    pub(crate) fn priority_string(&self, index: u32) -> CompactString {
+        self.names.priorities[index as usize].0.clone()
+    }
+
+    /// The label and calendar name of the target of the priority at `index` for
+    /// `metric`, as result strings.
+    pub(crate) fn target_strings(
+        &self,
+        index: u32,
+        metric: Metric,
+    ) -> (CompactString, CompactString) {
+        self.names.priorities[index as usize].1[metric.index()].clone()
+    }
+
+    /// The target of the priority at `index` for `metric`: [`Contract::target`] without
+    /// looking the priority up by name.
+    pub(crate) fn target_at(&self, index: u32, metric: Metric) -> Option<&Target> {
+        self.targets.get(index as usize)?.1[metric.index()].as_ref()
+    }
+
+    /// The index of `priority` among the contract's priorities (sorted by name).
+    pub(crate) fn priority_index(&self, priority: &str) -> Option<usize> {
         self.targets
             .binary_search_by(|(p, _)| p.as_str().cmp(priority))
             .ok()

@@ -52,92 +52,114 @@ pub enum MeasurementState {
     Excluded,
 }
 
-/// A short list of periods stored inline: nearly every clock has one to three, and a
-/// replay makes millions of them, so they must not each cost a heap allocation.
-#[derive(Debug, Clone, Default)]
-struct Periods {
-    inline: [(i64, i64); Periods::INLINE],
-    len: usize,
-    spill: Vec<(i64, i64)>,
+/// A short list stored inline: nearly every clock has one to three periods, and a
+/// replay makes millions of them, so they must not each cost a heap allocation. Past
+/// `N` items it moves to the heap.
+#[derive(Debug, Clone)]
+enum Small<T, const N: usize> {
+    Inline(u8, [T; N]),
+    Spilled(Vec<T>),
 }
 
-impl Periods {
-    const INLINE: usize = 3;
+impl<T: Copy + Default, const N: usize> Default for Small<T, N> {
+    fn default() -> Self {
+        Small::Inline(0, [T::default(); N])
+    }
+}
 
-    fn one(period: (i64, i64)) -> Periods {
-        let mut p = Periods::default();
-        p.push(period);
-        p
+impl<T: Copy + Default, const N: usize> Small<T, N> {
+    fn one(item: T) -> Self {
+        let mut items = [T::default(); N];
+        items[0] = item;
+        Small::Inline(1, items)
     }
 
-    fn push(&mut self, period: (i64, i64)) {
-        if self.len < Periods::INLINE {
-            self.inline[self.len] = period;
-        } else {
-            if self.len == Periods::INLINE {
-                self.spill.extend_from_slice(&self.inline);
+    #[inline]
+    fn push(&mut self, item: T) {
+        match self {
+            Small::Inline(len, items) => {
+                let n = usize::from(*len);
+                if n < N {
+                    items[n] = item;
+                    *len += 1;
+                } else {
+                    let mut spill = Vec::with_capacity(2 * N);
+                    spill.extend_from_slice(items);
+                    spill.push(item);
+                    *self = Small::Spilled(spill);
+                }
             }
-            self.spill.push(period);
-        }
-        self.len += 1;
-    }
-
-    fn as_slice(&self) -> &[(i64, i64)] {
-        if self.len <= Periods::INLINE {
-            &self.inline[..self.len]
-        } else {
-            &self.spill
+            Small::Spilled(spill) => spill.push(item),
         }
     }
 
-    fn last_mut(&mut self) -> Option<&mut (i64, i64)> {
-        if self.len == 0 {
-            None
-        } else if self.len <= Periods::INLINE {
-            Some(&mut self.inline[self.len - 1])
-        } else {
-            self.spill.last_mut()
+    fn as_slice(&self) -> &[T] {
+        match self {
+            Small::Inline(len, items) => &items[..usize::from(*len)],
+            Small::Spilled(spill) => spill,
         }
     }
 
-    fn last(&self) -> Option<&(i64, i64)> {
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        match self {
+            Small::Inline(len, items) => &mut items[..usize::from(*len)],
+            Small::Spilled(spill) => spill,
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Small::Inline(0, _) => None,
+            Small::Inline(len, items) => Some(&mut items[usize::from(*len) - 1]),
+            Small::Spilled(spill) => spill.last_mut(),
+        }
+    }
+
+    fn last(&self) -> Option<&T> {
         self.as_slice().last()
     }
 
     fn len(&self) -> usize {
-        self.len
+        self.as_slice().len()
     }
 }
 
-impl<'p> IntoIterator for &'p Periods {
-    type Item = &'p (i64, i64);
-    type IntoIter = std::slice::Iter<'p, (i64, i64)>;
+impl<'p, T: Copy + Default, const N: usize> IntoIterator for &'p Small<T, N> {
+    type Item = &'p T;
+    type IntoIter = std::slice::Iter<'p, T>;
     fn into_iter(self) -> Self::IntoIter {
         self.as_slice().iter()
     }
 }
 
+/// Periods `(start, end)` in milliseconds; an open end is [`OPEN`].
+type Periods = Small<(i64, i64), 3>;
+
+/// A priority of the ticket's contract, as its index there: comparing and looking up
+/// targets by index costs no string comparison (`Contract::priority_name` gives it back).
+type Prio = u32;
+
 /// One clock of one ticket: response, or one cycle of resolution.
 #[derive(Debug, Clone)]
-struct Clock<'a> {
+struct Clock {
     metric: Metric,
     cycle: u32,
     started_at: i64,
     /// The priority in force when the clock started.
-    base_priority: &'a str,
+    base_priority: Prio,
     /// Periods in which the clock was active (before pauses); the last may be open.
     active: Periods,
     /// Priority changes that reached the clock while it was live, in order.
-    changes: Vec<(i64, &'a str)>,
+    changes: Vec<(i64, Prio)>,
     /// Changes made while the clock was stopped but could still resume (reopen policy
     /// `resume`): they apply only if it does.
-    pending: Vec<(i64, &'a str)>,
+    pending: Vec<(i64, Prio)>,
     first_stop: Option<i64>,
     last_stop: Option<i64>,
 }
 
-impl<'a> Clock<'a> {
-    fn new(metric: Metric, cycle: u32, at: i64, priority: &'a str) -> Clock<'a> {
+impl Clock {
+    fn new(metric: Metric, cycle: u32, at: i64, priority: Prio) -> Clock {
         Clock {
             metric,
             cycle,
@@ -179,27 +201,32 @@ impl<'a> Clock<'a> {
 pub(crate) struct TicketHistory<'a> {
     pub(crate) ticket: &'a str,
     pub(crate) contract: &'a Contract,
-    opened_priority: &'a str,
-    priority: &'a str,
+    opened_priority: Prio,
+    priority: Prio,
     party: Option<&'a str>,
     state: TicketState,
     status: Option<&'a str>,
     /// Periods in a pause status; the last may be open.
     pauses: Periods,
     /// The status that started each pause period.
-    pause_reasons: Vec<&'a str>,
+    pause_reasons: Small<&'a str, 3>,
     reopens: u32,
     excluded: Option<&'a str>,
     cancelled: Option<Option<&'a str>>,
-    response: Clock<'a>,
-    resolution: Vec<Clock<'a>>,
-    priority_changes: Vec<PriorityChange>,
+    response: Clock,
+    /// The first resolution cycle, and the later ones (reopen policy `new_cycle`): the
+    /// first is inline, so that a ticket's fold allocates nothing for it.
+    resolution: Clock,
+    later_cycles: Vec<Clock>,
+    /// Priority changes `(at, from, to)`, as shown in `explain`.
+    priority_changes: Vec<(i64, Prio, Prio)>,
     flags: Vec<&'static str>,
     /// Who held the ticket when (co-managed IT).
     holding: Holding<'a>,
     /// Periods in which the ticket was open (not resolved); the last may be open.
     open_periods: Periods,
-    /// Instants at which the ticket was resolved (or closed or cancelled while open).
+    /// Instants at which the ticket was resolved (or closed or cancelled while open);
+    /// recorded only for contracts with OLAs, their one use.
     resolutions: Vec<i64>,
 }
 
@@ -266,9 +293,10 @@ impl<'a> TicketHistory<'a> {
                 ),
             ));
         };
-        if !contract.has_priority(priority) {
+        let Some(prio) = contract.priority_index(priority) else {
             return Err(unknown_priority(&event, priority, contract));
-        }
+        };
+        let prio = prio as Prio;
         let at = event.at.as_millis();
         // The first holder: the opening party, or whoever's coverage includes the instant.
         let party: Option<&'a str> = match party {
@@ -284,7 +312,7 @@ impl<'a> TicketHistory<'a> {
         // OLAs mean nothing without parties, and tracking costs every ticket.
         let mut holding = Holding::default();
         if let (Some(p), true) = (party, contract.is_co_managed()) {
-            holding.receive(at, p, None, priority);
+            holding.receive(at, p, None, contract.priority_name(prio));
         }
         // Coverage that leaves a gap is reported on the ticket, not refused: the ticket
         // is real, and its clocks still run.
@@ -298,18 +326,19 @@ impl<'a> TicketHistory<'a> {
             open_periods: Periods::one((at, OPEN)),
             resolutions: Vec::new(),
             ticket: event.ticket,
-            opened_priority: priority,
-            priority,
+            opened_priority: prio,
+            priority: prio,
             party,
             state: TicketState::Open,
             status: None,
             pauses: Periods::default(),
-            pause_reasons: Vec::new(),
+            pause_reasons: Small::default(),
             reopens: 0,
             excluded: None,
             cancelled: None,
-            response: Clock::new(Metric::Response, 1, at, priority),
-            resolution: vec![Clock::new(Metric::Resolution, 1, at, priority)],
+            response: Clock::new(Metric::Response, 1, at, prio),
+            resolution: Clock::new(Metric::Resolution, 1, at, prio),
+            later_cycles: Vec::new(),
             priority_changes: Vec::new(),
             flags,
             contract,
@@ -373,11 +402,12 @@ impl<'a> TicketHistory<'a> {
                 self.status = Some(status);
             }
             KindRef::Priority { priority } => {
-                if !self.contract.has_priority(priority) {
+                let Some(prio) = self.contract.priority_index(priority) else {
                     return Err(unknown_priority(&event, priority, self.contract));
-                }
-                if priority != self.priority {
-                    self.change_priority(at, priority);
+                };
+                let prio = prio as Prio;
+                if prio != self.priority {
+                    self.change_priority(at, prio);
                 }
             }
             KindRef::Assigned { party, group } => {
@@ -398,15 +428,19 @@ impl<'a> TicketHistory<'a> {
                         }
                         self.holding.regroup(group);
                     }
-                    _ => self.holding.receive(at, party, group, self.priority),
+                    _ => self.holding.receive(
+                        at,
+                        party,
+                        group,
+                        self.contract.priority_name(self.priority),
+                    ),
                 }
             }
             KindRef::Resolved => {
                 if self.state == TicketState::Resolved {
                     let since = self
-                        .resolution
-                        .last()
-                        .and_then(|c| c.last_stop)
+                        .last_cycle()
+                        .last_stop
                         .map(Instant::from_millis_unchecked);
                     let since = since.map(|t| format!(" at {t}")).unwrap_or_default();
                     return fail(
@@ -417,9 +451,7 @@ impl<'a> TicketHistory<'a> {
                 self.state = TicketState::Resolved;
                 self.end_open(at);
                 self.response.stop(at);
-                if let Some(clock) = self.resolution.last_mut() {
-                    clock.stop(at);
-                }
+                self.last_cycle_mut().stop(at);
             }
             KindRef::Reopened => {
                 if self.state == TicketState::Open {
@@ -433,15 +465,11 @@ impl<'a> TicketHistory<'a> {
                 self.open_periods.push((at, OPEN));
                 self.reopens += 1;
                 match self.contract.on_reopen() {
-                    OnReopen::Resume => {
-                        if let Some(clock) = self.resolution.last_mut() {
-                            clock.resume(at);
-                        }
-                    }
+                    OnReopen::Resume => self.last_cycle_mut().resume(at),
                     OnReopen::NewCycle => {
-                        let cycle = self.resolution.len() as u32 + 1;
+                        let cycle = self.later_cycles.len() as u32 + 2;
                         let priority = self.clock_priority();
-                        self.resolution
+                        self.later_cycles
                             .push(Clock::new(Metric::Resolution, cycle, at, priority));
                     }
                     OnReopen::Ignore => {}
@@ -453,9 +481,7 @@ impl<'a> TicketHistory<'a> {
                     self.flag("closed_without_resolution");
                     self.end_open(at);
                     self.response.stop(at);
-                    if let Some(clock) = self.resolution.last_mut() {
-                        clock.stop(at);
-                    }
+                    self.last_cycle_mut().stop(at);
                 }
                 self.state = TicketState::Closed;
                 self.end_pending();
@@ -463,9 +489,7 @@ impl<'a> TicketHistory<'a> {
             KindRef::Cancelled { reason } => {
                 self.end_open(at);
                 self.response.stop(at);
-                if let Some(clock) = self.resolution.last_mut() {
-                    clock.stop(at);
-                }
+                self.last_cycle_mut().stop(at);
                 self.state = TicketState::Cancelled;
                 self.cancelled = Some(reason);
                 self.end_pending();
@@ -476,21 +500,17 @@ impl<'a> TicketHistory<'a> {
     }
 
     /// The priority a new clock starts under: the current one, or the opening one under `keep`.
-    fn clock_priority(&self) -> &'a str {
+    fn clock_priority(&self) -> Prio {
         match self.contract.on_priority_change() {
             OnPriorityChange::Keep => self.opened_priority,
             _ => self.priority,
         }
     }
 
-    fn change_priority(&mut self, at: i64, priority: &'a str) {
+    fn change_priority(&mut self, at: i64, priority: Prio) {
         let policy = self.contract.on_priority_change();
-        self.priority_changes.push(PriorityChange {
-            at: Instant::from_millis_unchecked(at),
-            from: std::mem::replace(&mut self.priority, priority).to_string(),
-            to: priority.to_string(),
-            policy,
-        });
+        let from = std::mem::replace(&mut self.priority, priority);
+        self.priority_changes.push((at, from, priority));
         if policy == OnPriorityChange::Keep {
             return;
         }
@@ -499,20 +519,38 @@ impl<'a> TicketHistory<'a> {
             self.response.changes.push((at, priority));
         }
         let resumable = self.contract.on_reopen() == OnReopen::Resume;
-        if let Some(clock) = self.resolution.last_mut() {
-            if clock.is_running() {
-                clock.changes.push((at, priority));
-            } else if resumable {
-                clock.pending.push((at, priority));
-            }
+        let clock = self.last_cycle_mut();
+        if clock.is_running() {
+            clock.changes.push((at, priority));
+        } else if resumable {
+            clock.pending.push((at, priority));
         }
+    }
+
+    /// The current resolution cycle.
+    fn last_cycle(&self) -> &Clock {
+        self.later_cycles.last().unwrap_or(&self.resolution)
+    }
+
+    fn last_cycle_mut(&mut self) -> &mut Clock {
+        match self.later_cycles.last_mut() {
+            Some(clock) => clock,
+            None => &mut self.resolution,
+        }
+    }
+
+    /// Every clock, in result order: response, then each resolution cycle.
+    fn clocks(&self) -> impl Iterator<Item = &Clock> {
+        [&self.response, &self.resolution]
+            .into_iter()
+            .chain(&self.later_cycles)
     }
 
     /// The open time split between holders and the customer, on the calendar of the
     /// current priority's resolution target (24x7 if it has none).
     fn attribution(&self, end: i64) -> Result<Vec<PartyTime>> {
         let always;
-        let calendar = match self.contract.target(self.priority, Metric::Resolution) {
+        let calendar = match self.contract.target_at(self.priority, Metric::Resolution) {
             Some(target) => &target.calendar,
             None => {
                 always = Calendar::always();
@@ -532,13 +570,16 @@ impl<'a> TicketHistory<'a> {
         if let Some(last) = self.open_periods.last_mut() {
             if last.1 == OPEN {
                 last.1 = at;
-                self.resolutions.push(at);
+                if self.contract.has_ola() {
+                    self.resolutions.push(at);
+                }
             }
         }
     }
 
     fn end_pending(&mut self) {
-        for clock in &mut self.resolution {
+        self.resolution.pending.clear();
+        for clock in &mut self.later_cycles {
             clock.pending.clear();
         }
     }
@@ -546,17 +587,18 @@ impl<'a> TicketHistory<'a> {
     /// Measures every clock as of `as_of` (which must not precede the last applied event).
     pub(crate) fn measure(&self, as_of: Instant) -> Result<TicketResult> {
         let end = as_of.as_millis();
-        let mut metrics = Vec::with_capacity(1 + self.resolution.len());
-        for clock in std::iter::once(&self.response).chain(&self.resolution) {
-            if let Some(m) = self.measure_clock(clock, end)? {
-                metrics.push(m.result);
+        let mut metrics = Vec::with_capacity(2 + self.later_cycles.len());
+        for clock in self.clocks() {
+            // The regime stays here; only the result is built, straight into the list.
+            if let Some((regime, sticky)) = self.measure_clock(clock, end)? {
+                metrics.push(self.result(clock, &regime, sticky, end)?);
             }
         }
         Ok(TicketResult {
             ticket: self.ticket.into(),
-            contract: self.contract.id().into(),
-            priority: self.priority.into(),
-            opened_priority: self.opened_priority.into(),
+            contract: self.contract.id_string(),
+            priority: self.contract.priority_string(self.priority),
+            opened_priority: self.contract.priority_string(self.opened_priority),
             party: self.party.map(CompactString::from),
             state: self.state,
             status: self.status.map(CompactString::from),
@@ -586,118 +628,117 @@ impl<'a> TicketHistory<'a> {
     pub(crate) fn explain(&self, as_of: Instant) -> Result<Explanation> {
         let end = as_of.as_millis();
         let mut clocks = Vec::new();
-        for clock in std::iter::once(&self.response).chain(&self.resolution) {
-            if let Some(m) = self.measure_clock(clock, end)? {
-                let segments = self.segments(clock, &m, end)?;
-                clocks.push(ClockTimeline {
-                    result: m.result,
-                    segments,
-                });
+        for clock in self.clocks() {
+            if let Some((regime, sticky)) = self.measure_clock(clock, end)? {
+                let result = self.result(clock, &regime, sticky, end)?;
+                let segments = self.segments(clock, &regime, end)?;
+                clocks.push(ClockTimeline { result, segments });
             }
         }
         Ok(Explanation {
             ticket: self.ticket.to_string(),
             contract: self.contract.id().to_string(),
             as_of,
-            priority_changes: self.priority_changes.clone(),
+            priority_changes: self
+                .priority_changes
+                .iter()
+                .map(|&(at, from, to)| PriorityChange {
+                    at: Instant::from_millis_unchecked(at),
+                    from: self.contract.priority_name(from).to_string(),
+                    to: self.contract.priority_name(to).to_string(),
+                    policy: self.contract.on_priority_change(),
+                })
+                .collect(),
             clocks,
         })
     }
 
     /// Measures one clock: splits it into priority regimes, applies the policy and sticky
     /// breaches, and fills every field of SPEC §7.
-    fn measure_clock<'s>(&'s self, clock: &'s Clock<'a>, end: i64) -> Result<Option<Measured<'s>>> {
+    /// Measures one clock's regimes: the one whose target is applied, and the earliest
+    /// breach of an earlier one (sticky).
+    fn measure_clock<'s>(
+        &'s self,
+        clock: &'s Clock,
+        end: i64,
+    ) -> Result<Option<(Regime<'s>, Option<i64>)>> {
         let policy = self.contract.on_priority_change();
-        let changes: &[(i64, &'a str)] = if policy == OnPriorityChange::Keep {
+        let changes: &[(i64, Prio)] = if policy == OnPriorityChange::Keep {
             &[]
         } else {
             &clock.changes
         };
         let base = if policy == OnPriorityChange::Keep && clock.cycle == 1 {
-            &self.opened_priority
+            self.opened_priority
         } else {
-            &clock.base_priority
+            clock.base_priority
         };
-        // Regime i runs from its change instant to the next change.
-        let mut regimes: Vec<(i64, &str)> = Vec::with_capacity(1 + changes.len());
-        regimes.push((clock.started_at, base));
-        for (at, p) in changes {
-            if *at <= end {
-                regimes.push((*at, p));
-            }
-        }
-        let mut sticky: Option<(i64, usize)> = None;
-        for i in 0..regimes.len() - 1 {
-            let (from, priority) = regimes[i];
-            let until = regimes[i + 1].0;
-            let Some(target) = self.contract.target(priority, clock.metric) else {
-                continue;
-            };
-            let start = if policy == OnPriorityChange::Restart {
+        let start_of = |from: i64| {
+            if policy == OnPriorityChange::Restart {
                 from
             } else {
                 clock.started_at
-            };
-            let regime = Regime::new(self, clock, priority, target, start, until)?;
-            if regime.used > regime.target_ms {
-                if let Some(breach) = regime.reach(regime.target_ms)? {
-                    if sticky.is_none_or(|(b, _)| breach < b) {
-                        sticky = Some((breach, i));
+            }
+        };
+        // Regime i runs from its change instant to the next change; walked without
+        // collecting them, since nearly every clock has one.
+        let mut regimes = std::iter::once((clock.started_at, base))
+            .chain(changes.iter().copied().filter(|c| c.0 <= end));
+        let mut current = regimes.next().unwrap_or((clock.started_at, base));
+        // The earliest breach of an earlier regime: (breach, regime start and priority, end).
+        let mut sticky: Option<(i64, (i64, Prio), i64)> = None;
+        for next in regimes {
+            let (from, priority) = current;
+            let until = next.0;
+            if let Some(target) = self.contract.target_at(priority, clock.metric) {
+                let regime = Regime::new(self, clock, priority, target, start_of(from), until)?;
+                if regime.used > regime.target_ms {
+                    if let Some(breach) = regime.reach(regime.target_ms)? {
+                        if sticky.is_none_or(|(b, ..)| breach < b) {
+                            sticky = Some((breach, current, until));
+                        }
                     }
                 }
             }
+            current = next;
         }
-        let (last_from, last_priority) = regimes[regimes.len() - 1];
-        let start = if policy == OnPriorityChange::Restart {
-            last_from
-        } else {
-            clock.started_at
-        };
-        let regime = match self.contract.target(last_priority, clock.metric) {
-            Some(target) => Regime::new(self, clock, last_priority, target, start, end)?,
+        let (last_from, last_priority) = current;
+        let regime = match self.contract.target_at(last_priority, clock.metric) {
+            Some(target) => {
+                Regime::new(self, clock, last_priority, target, start_of(last_from), end)?
+            }
             None => match sticky {
                 // The final priority does not measure this metric, but an earlier one was
                 // already breached: a breach stays a breach.
-                Some((_, i)) => {
-                    let (from, priority) = regimes[i];
-                    let until = regimes[i + 1].0;
-                    let start = if policy == OnPriorityChange::Restart {
-                        from
-                    } else {
-                        clock.started_at
-                    };
-                    let target = self
-                        .contract
-                        .target(priority, clock.metric)
-                        .ok_or_else(|| {
-                            Error::new(
-                                ErrorKind::MissingTarget,
-                                format!(
-                                    "ticket {:?}: lost the target of a sticky breach",
-                                    self.ticket
-                                ),
-                            )
-                        })?;
-                    Regime::new(self, clock, priority, target, start, until)?
+                Some((_, (from, priority), until)) => {
+                    let target =
+                        self.contract
+                            .target_at(priority, clock.metric)
+                            .ok_or_else(|| {
+                                Error::new(
+                                    ErrorKind::MissingTarget,
+                                    format!(
+                                        "ticket {:?}: lost the target of a sticky breach",
+                                        self.ticket
+                                    ),
+                                )
+                            })?;
+                    Regime::new(self, clock, priority, target, start_of(from), until)?
                 }
                 None => return Ok(None),
             },
         };
-        Ok(Some(self.result(
-            clock,
-            regime,
-            sticky.map(|(b, _)| b),
-            end,
-        )?))
+        Ok(Some((regime, sticky.map(|(b, ..)| b))))
     }
 
-    fn result<'s>(
-        &'s self,
-        clock: &Clock<'a>,
-        regime: Regime<'s>,
+    /// Fills every field of SPEC §7 for a measured clock.
+    fn result(
+        &self,
+        clock: &Clock,
+        regime: &Regime<'_>,
         sticky: Option<i64>,
         end: i64,
-    ) -> Result<Measured<'s>> {
+    ) -> Result<MetricResult> {
         let cal = &regime.target.calendar;
         // Fix (scenario priority_change_to_unmeasured_metric): a sticky regime kept
         // because the final priority does not measure this metric ends at the change;
@@ -762,11 +803,15 @@ impl<'a> TicketHistory<'a> {
                 .as_millis(),
             )
         };
+        let warn_at = self.contract.warn_at();
         let mut warned_at = Vec::new();
-        for p in self.contract.warn_at() {
-            let threshold = p.floor_of(regime.target_ms);
+        for i in 0..warn_at.len() {
+            let threshold = self.contract.warn_threshold(i, regime.target_ms);
             if regime.used >= threshold {
                 if let Some(t) = regime.reach(threshold)? {
+                    if warned_at.capacity() == 0 {
+                        warned_at = Vec::with_capacity(warn_at.len());
+                    }
                     warned_at.push(Instant::from_millis_unchecked(t));
                 }
             }
@@ -784,14 +829,15 @@ impl<'a> TicketHistory<'a> {
             ),
             _ => (None, None),
         };
+        let (target_label, calendar) = self.contract.target_strings(regime.priority, clock.metric);
         let result = MetricResult {
             metric: clock.metric,
             cycle: clock.cycle,
             state,
-            priority: regime.priority.into(),
-            target: regime.target.label.as_str().into(),
+            priority: self.contract.priority_string(regime.priority),
+            target: target_label,
             target_ms: Duration::from_millis(regime.target_ms),
-            calendar: cal.name().into(),
+            calendar,
             started_at: Instant::from_millis_unchecked(regime.start),
             stopped_at: stop.map(Instant::from_millis_unchecked),
             due_at: due_at.map(Instant::from_millis_unchecked),
@@ -806,7 +852,7 @@ impl<'a> TicketHistory<'a> {
             first_stopped_at,
             first_elapsed_ms,
         };
-        Ok(Measured { result, regime })
+        Ok(result)
     }
 
     /// Splits the measured span of a clock into running, closed-hours, paused and resolved
@@ -844,14 +890,14 @@ impl<'a> TicketHistory<'a> {
         pieces
     }
 
-    fn segments(&self, clock: &Clock, m: &Measured<'_>, end: i64) -> Result<Vec<Segment>> {
-        let cal = &m.regime.target.calendar;
-        let start = m.regime.start;
+    fn segments(&self, clock: &Clock, regime: &Regime<'_>, end: i64) -> Result<Vec<Segment>> {
+        let cal = &regime.target.calendar;
+        let start = regime.start;
         let stop = clock
             .last_stop
             .filter(|s| *s <= end)
             .unwrap_or(end)
-            .min(m.regime.until);
+            .min(regime.until);
         let mut out = Vec::new();
         let mut cursor = start;
         for &(s, e) in clock.active.as_slice() {
@@ -869,7 +915,7 @@ impl<'a> TicketHistory<'a> {
                 ));
             }
             let mut t = s;
-            for (ps, pe, why) in self.pause_pieces(m.regime.target.pausable, end) {
+            for (ps, pe, why) in self.pause_pieces(regime.target.pausable, end) {
                 let (ps, pe) = (ps.max(s), pe.min(e));
                 if ps >= pe {
                     continue;
@@ -906,14 +952,14 @@ enum PauseWhy<'a> {
 /// One priority regime of a clock, measured.
 #[derive(Debug)]
 struct Regime<'a> {
-    priority: &'a str,
+    priority: Prio,
     target: &'a Target,
     start: i64,
     /// Where the regime ends: the next priority change, or the as-of instant.
     until: i64,
     target_ms: i64,
     /// Running periods: active, from `start`, up to the regime's end, minus pauses.
-    running: Periods,
+    running: Running,
     used: i64,
     paused: i64,
     held: i64,
@@ -923,7 +969,7 @@ impl<'a> Regime<'a> {
     fn new(
         history: &TicketHistory,
         clock: &Clock,
-        priority: &'a str,
+        priority: Prio,
         target: &'a Target,
         start: i64,
         until: i64,
@@ -964,7 +1010,7 @@ impl<'a> Regime<'a> {
                 }
             }
         }
-        let mut running = Periods::default();
+        let mut running = Running::default();
         let mut paused = 0;
         for &(s, e) in clock.active.as_slice() {
             let (s, e) = (s.max(start), e.min(until));
@@ -975,21 +1021,23 @@ impl<'a> Regime<'a> {
                 let mut t = s;
                 for (ps, pe) in clip(&pauses, s, e) {
                     if ps > t {
-                        running.push((t, ps));
+                        running.push((t, ps, 0));
                     }
                     paused += wt(cal, ps, pe)?;
                     t = pe;
                 }
                 if t < e {
-                    running.push((t, e));
+                    running.push((t, e, 0));
                 }
             } else {
-                running.push((s, e));
+                running.push((s, e, 0));
             }
         }
+        // Each running period keeps its working time: `reach` walks them again.
         let mut used = 0;
-        for &(s, e) in &running {
-            used += wt(cal, s, e)?;
+        for period in running.as_mut_slice() {
+            period.2 = wt(cal, period.0, period.1)?;
+            used += period.2;
         }
         Ok(Regime {
             priority,
@@ -1008,8 +1056,7 @@ impl<'a> Regime<'a> {
     fn reach(&self, amount: i64) -> Result<Option<i64>> {
         let cal = &self.target.calendar;
         let mut acc = 0;
-        for &(s, e) in &self.running {
-            let w = wt(cal, s, e)?;
+        for &(s, _, w) in &self.running {
             if acc + w >= amount {
                 let t = cal.add_working_time(
                     Instant::from_millis_unchecked(s),
@@ -1025,20 +1072,22 @@ impl<'a> Regime<'a> {
     /// Used time up to `t`.
     fn used_until(&self, t: i64) -> Result<i64> {
         let mut acc = 0;
-        for &(s, e) in &self.running {
+        for &(s, e, w) in &self.running {
             if s >= t {
                 break;
             }
-            acc += wt(&self.target.calendar, s, e.min(t))?;
+            acc += if e <= t {
+                w
+            } else {
+                wt(&self.target.calendar, s, t)?
+            };
         }
         Ok(acc)
     }
 }
 
-struct Measured<'a> {
-    result: MetricResult,
-    regime: Regime<'a>,
-}
+/// Running periods `(start, end, working time)`.
+type Running = Small<(i64, i64, i64), 3>;
 
 fn wt(cal: &Calendar, s: i64, e: i64) -> Result<i64> {
     Ok(cal
@@ -1261,4 +1310,31 @@ pub struct Explanation {
     pub priority_changes: Vec<PriorityChange>,
     /// One timeline per clock.
     pub clocks: Vec<ClockTimeline>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_lists_spill_to_the_heap_and_keep_their_order() {
+        let mut periods = Periods::default();
+        assert!(periods.last().is_none() && periods.last_mut().is_none());
+        for i in 0..7i64 {
+            periods.push((i, OPEN));
+            assert_eq!(periods.len(), i as usize + 1);
+            assert_eq!(periods.last(), Some(&(i, OPEN)));
+            if let Some(last) = periods.last_mut() {
+                last.1 = i + 10;
+            }
+        }
+        let expected: Vec<(i64, i64)> = (0..7).map(|i| (i, i + 10)).collect();
+        assert_eq!(periods.as_slice(), expected.as_slice());
+        assert_eq!(periods.into_iter().count(), 7);
+        for p in periods.as_mut_slice() {
+            p.1 += 1;
+        }
+        assert_eq!(periods.as_slice()[6], (6, 17));
+        assert_eq!(Periods::one((1, 2)).as_slice(), &[(1, 2)]);
+    }
 }

@@ -40,6 +40,11 @@ pub(crate) fn year_index(ms: i64) -> usize {
     i
 }
 
+/// The UTC instants (ms) at which compiled year `i` starts and ends.
+pub(crate) fn year_bounds(i: usize) -> (i64, i64) {
+    (YEAR_STARTS[i], YEAR_STARTS[i + 1])
+}
+
 /// A maximal run of working time, with the working time of the chunk before it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {
@@ -158,7 +163,12 @@ impl Chunk {
         if t >= self.end {
             return self.total;
         }
-        let k = self.first_ending_after(t);
+        self.prefix_at(self.first_ending_after(t), t)
+    }
+
+    /// [`Chunk::prefix`] of `t` in `[start, end)`, given `k = first_ending_after(t)`.
+    #[inline]
+    pub(crate) fn prefix_at(&self, k: usize, t: i64) -> i64 {
         match self.spans.get(k) {
             Some(span) if span.start <= t => span.before + (t - span.start),
             Some(span) => span.before,
@@ -166,13 +176,23 @@ impl Chunk {
         }
     }
 
-    /// The earliest instant whose prefix is `amount`, for `0 < amount <= total`.
+    /// The earliest instant whose prefix is `amount`, for `0 < amount <= total`, when
+    /// every span before `from` ends with at most `amount` before it (the spans ending
+    /// before the start of an addition do). Deadlines are usually a few spans after the
+    /// start, so those are scanned before a binary search of the rest.
     #[inline]
-    pub(crate) fn instant_at(&self, amount: i64) -> i64 {
-        let k = self
-            .spans
-            .partition_point(|s| s.before + (s.end - s.start) < amount);
-        let span = &self.spans[k.min(self.spans.len() - 1)];
+    pub(crate) fn instant_at_from(&self, from: usize, amount: i64) -> i64 {
+        let below = |s: &Span| s.before + (s.end - s.start) < amount;
+        let len = self.spans.len();
+        let mut k = from.min(len);
+        let near = (k + 8).min(len);
+        while k < near && below(&self.spans[k]) {
+            k += 1;
+        }
+        if k == near {
+            k += self.spans[k..].partition_point(below);
+        }
+        let span = &self.spans[k.min(len - 1)];
         span.start + (amount - span.before)
     }
 }

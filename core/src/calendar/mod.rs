@@ -77,6 +77,8 @@ enum Clock {
         years: Box<[OnceLock<Chunk>]>,
         /// Per local year, the close of business of each date (`i64::MIN`: none).
         closes: Box<[OnceLock<Box<[i64]>>]>,
+        /// Per UTC year, the zone's offsets (for the local date of a clock start).
+        offsets: local::OffsetTable,
     },
 }
 
@@ -115,6 +117,7 @@ impl Calendar {
                     schedule,
                     years,
                     closes,
+                    offsets: local::OffsetTable::new(),
                 },
             }),
         })
@@ -208,12 +211,16 @@ impl Calendar {
         else {
             return Ok(b.since(a));
         };
-        let (ia, pa) = position(years, schedule, a.as_millis());
-        let (ib, pb) = position(years, schedule, b.as_millis());
-        if ia == ib {
-            return Ok(Duration::from_millis(pb - pa));
+        // `a < b <= MAX`, so `a` lies in a compiled year. Nearly every range ends in the
+        // year it starts in (or at its end): one year lookup, two prefixes.
+        let ia = year_index(a.as_millis());
+        let ca = chunk(years, schedule, ia);
+        let pa = ca.prefix(a.as_millis());
+        if b.as_millis() <= ca.end {
+            return Ok(Duration::from_millis(ca.prefix(b.as_millis()) - pa));
         }
-        let mut total = chunk(years, schedule, ia).total - pa;
+        let (ib, pb) = position(years, schedule, b.as_millis());
+        let mut total = ca.total - pa;
         for i in ia + 1..ib {
             total += chunk(years, schedule, i).total;
         }
@@ -253,14 +260,28 @@ impl Calendar {
         if d.as_millis() > Instant::MAX.as_millis() - a.as_millis() {
             return Err(past_the_end());
         }
-        let (mut i, p) = position(years, schedule, a.as_millis());
+        let ms = a.as_millis();
+        // The year of `a`, the working time before `a` in it, and the first span that
+        // ends after `a`: the deadline is rarely more than a few spans further on.
+        let (mut i, p, mut from) = if ms >= Instant::MAX.as_millis() {
+            let c = chunk(years, schedule, YEARS - 1);
+            (YEARS - 1, c.total, c.spans.len())
+        } else {
+            let i = year_index(ms);
+            let c = chunk(years, schedule, i);
+            let k = c.first_ending_after(ms);
+            (i, c.prefix_at(k, ms), k)
+        };
         let mut remaining = p + d.as_millis();
         let mut closed_years = 0;
         loop {
             let c = chunk(years, schedule, i);
             if remaining <= c.total {
-                return Ok(Instant::from_millis_unchecked(c.instant_at(remaining)));
+                return Ok(Instant::from_millis_unchecked(
+                    c.instant_at_from(from, remaining),
+                ));
             }
+            from = 0;
             remaining -= c.total;
             closed_years = if c.total == 0 { closed_years + 1 } else { 0 };
             if closed_years > SEARCH_HORIZON_YEARS {
@@ -289,6 +310,26 @@ impl Calendar {
         let c = chunk(years, schedule, year_index(ms));
         let k = c.first_ending_after(ms);
         Ok(c.spans.get(k).is_some_and(|s| s.start <= ms))
+    }
+
+    /// For `t` in a business calendar's compiled range: whether `t` is working time, and
+    /// the start of the first span of its year that ends after it (where the calendar
+    /// next opens when `t` is closed). `None` when that year has no such span, or `t` is
+    /// not in the range, or the calendar is `24x7`.
+    fn working_span_at_or_after(&self, t: Instant) -> Option<(bool, i64)> {
+        let Clock::Business {
+            years, schedule, ..
+        } = &self.inner.clock
+        else {
+            return None;
+        };
+        let ms = t.as_millis();
+        if !(Instant::MIN.as_millis()..Instant::MAX.as_millis()).contains(&ms) {
+            return None;
+        }
+        let c = chunk(years, schedule, year_index(ms));
+        let span = c.spans.get(c.first_ending_after(ms))?;
+        Some((span.start <= ms, span.start))
     }
 
     /// The next instant after `t` at which [`is_working`](Calendar::is_working) changes.
@@ -350,20 +391,28 @@ impl Calendar {
     /// supported range is `instant_out_of_range`.
     pub fn close_of_business(&self, start: Instant, n: u32) -> Result<Instant> {
         start.check_range()?;
-        let Clock::Business { schedule, .. } = &self.inner.clock else {
+        let Clock::Business {
+            schedule, offsets, ..
+        } = &self.inner.clock
+        else {
             return Err(Error::new(
                 ErrorKind::InvalidDuration,
                 format!("calendar {:?}: business days (\"{n}bd\") need a business calendar; 24x7 has no close of business", self.name()),
             ));
         };
-        let first = if self.is_working(start)? {
-            start
-        } else {
-            self.next_change(start)?
-                .ok_or_else(|| self.no_working_time(start))?
+        // `start` if it is working time, else the next change (`is_working`, then
+        // `next_change`), from one lookup of the start's span when that span is in the
+        // start's year.
+        let first = match self.working_span_at_or_after(start) {
+            Some((true, _)) => start,
+            Some((false, next)) => Instant::from_millis_unchecked(next),
+            None if self.is_working(start)? => start,
+            None => self
+                .next_change(start)?
+                .ok_or_else(|| self.no_working_time(start))?,
         };
         let ms = first.as_millis();
-        let date_of_first = local::local_date(schedule.tz, first);
+        let date_of_first = offsets.local_date(schedule.tz, first);
         // Day 0 is the working date of `first`: the first date, from the day before the
         // local date of `first` on, whose business has not closed at `first`. That is the
         // date whose window holds `first` (the previous date when `first` is in an
@@ -372,7 +421,7 @@ impl Calendar {
         // A holiday is never a working date, even though the part of its windows that runs
         // past midnight into the next date is working time (SPEC §3). A start inside such a
         // spill has as day 0 the first working date that closes after it.
-        let mut date = date_of_first.pred_opt().unwrap_or(date_of_first);
+        let date = date_of_first.pred_opt().unwrap_or(date_of_first);
         let mut counted = 0;
         // With overlapping windows a date's close can come before the previous date's (a
         // Friday 22:00-06:00 window and a Saturday 01:00-02:00 one): the deadline of N+1
@@ -389,8 +438,24 @@ impl Calendar {
         // failed with `no_working_time_within_horizon`. The end of the supported range
         // bounds the number of working dates.
         let mut closed_dates = 0;
+        // Dates are followed as a year and an ordinal in that year's table of closes:
+        // nothing is looked up or converted per date.
+        let mut year = date.year();
+        let mut ordinal = date.ordinal0() as usize;
+        let mut table = self.close_table(year);
         loop {
-            match self.date_close(date) {
+            let close = match table {
+                Some(table) => table.get(ordinal).copied().filter(|c| *c != i64::MIN),
+                // Outside the cached years (past the supported range): date by date.
+                None => {
+                    let date = u32::try_from(ordinal + 1)
+                        .ok()
+                        .and_then(|o| NaiveDate::from_yo_opt(year, o))
+                        .ok_or_else(past_the_end)?;
+                    compute_close(schedule, date)
+                }
+            };
+            match close {
                 Some(close) if close > ms => {
                     closed_dates = 0;
                     latest = latest.max(close);
@@ -410,27 +475,34 @@ impl Calendar {
                     }
                 }
             }
-            date = next_date(date).ok_or_else(past_the_end)?;
+            ordinal += 1;
+            let days = match table {
+                Some(table) => table.len(),
+                None if NaiveDate::from_yo_opt(year, 366).is_some() => 366,
+                None => 365,
+            };
+            if ordinal >= days {
+                year += 1;
+                ordinal = 0;
+                table = self.close_table(year);
+            }
         }
     }
 
-    /// The close of business of a local date: the end of its last window, or `None` for
-    /// a holiday or a date without working time. Cached per local year, because every
-    /// `Nbd` clock start walks a few dates and converting wall times is the slow part.
-    fn date_close(&self, date: NaiveDate) -> Option<i64> {
+    /// The close of business of each local date of `year`, by ordinal: the end of its
+    /// last window, or `i64::MIN` for a holiday or a date without working time. Cached per
+    /// local year, because every `Nbd` clock start walks a few dates and converting wall
+    /// times is the slow part. `None` outside the cached years (compute each date then).
+    fn close_table(&self, year: i32) -> Option<&[i64]> {
         let Clock::Business {
             schedule, closes, ..
         } = &self.inner.clock
         else {
             return None;
         };
-        let year = date.year();
-        let Some(slot) = usize::try_from(year - CLOSES_FIRST_YEAR)
+        let slot = usize::try_from(year - CLOSES_FIRST_YEAR)
             .ok()
-            .and_then(|i| closes.get(i))
-        else {
-            return compute_close(schedule, date);
-        };
+            .and_then(|i| closes.get(i))?;
         let table = slot.get_or_init(|| {
             let mut table = Vec::with_capacity(366);
             let mut d = NaiveDate::from_ymd_opt(year, 1, 1);
@@ -440,10 +512,7 @@ impl Calendar {
             }
             table.into_boxed_slice()
         });
-        table
-            .get(date.ordinal0() as usize)
-            .copied()
-            .filter(|c| *c != i64::MIN)
+        Some(table)
     }
 
     /// The working time a target allows when its clock starts at `start`.
@@ -482,10 +551,6 @@ fn compute_close(schedule: &Schedule, date: NaiveDate) -> Option<i64> {
     let mut intervals = Vec::with_capacity(4);
     compiled::day_intervals(schedule, date, &mut intervals);
     intervals.iter().map(|&(_, e)| e).max()
-}
-
-fn next_date(date: NaiveDate) -> Option<NaiveDate> {
-    date.succ_opt()
 }
 
 /// The compiled year `i`, building it on first use.
