@@ -45,6 +45,20 @@ pub(crate) fn year_bounds(i: usize) -> (i64, i64) {
     (YEAR_STARTS[i], YEAR_STARTS[i + 1])
 }
 
+/// The year and 0-based ordinal of the date `day` days after 1970-01-01, for dates in
+/// the supported range (`None` outside it).
+pub(crate) fn year_and_ordinal(day: i64) -> Option<(i32, usize)> {
+    let ms = day.checked_mul(DAY_MS)?;
+    if !(YEAR_STARTS[0]..YEAR_STARTS[YEARS]).contains(&ms) {
+        return None;
+    }
+    let i = year_index(ms);
+    Some((
+        MIN_YEAR + i as i32,
+        ((ms - YEAR_STARTS[i]) / DAY_MS) as usize,
+    ))
+}
+
 /// A maximal run of working time, with the working time of the chunk before it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {

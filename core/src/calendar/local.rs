@@ -136,9 +136,19 @@ impl OffsetTable {
 
     /// The local date of `t` in `tz`: [`local_date`], from the table.
     pub(crate) fn local_date(&self, tz: Tz, t: Instant) -> NaiveDate {
+        self.local_day(tz, t)
+            .and_then(|days| i32::try_from(days + 719_163).ok())
+            // Days since 1970-01-01, which is day 719,163 of the common era.
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .unwrap_or_else(|| local_date(tz, t))
+    }
+
+    /// The local date of `t` in `tz` as days since 1970-01-01; `None` outside the
+    /// supported range.
+    pub(crate) fn local_day(&self, tz: Tz, t: Instant) -> Option<i64> {
         let ms = t.as_millis();
         if !(Instant::MIN.as_millis()..Instant::MAX.as_millis()).contains(&ms) {
-            return local_date(tz, t);
+            return None;
         }
         let i = super::compiled::year_index(ms);
         let table = self.years[i].get_or_init(|| {
@@ -147,12 +157,7 @@ impl OffsetTable {
         });
         let k = table.partition_point(|&(from, _)| from <= ms);
         let offset = table[k.max(1) - 1].1;
-        // Days since 1970-01-01, which is day 719,163 of the common era.
-        let days = (ms + offset).div_euclid(crate::time::DAY_MS);
-        i32::try_from(days + 719_163)
-            .ok()
-            .and_then(NaiveDate::from_num_days_from_ce_opt)
-            .unwrap_or_else(|| local_date(tz, t))
+        Some((ms + offset).div_euclid(crate::time::DAY_MS))
     }
 }
 

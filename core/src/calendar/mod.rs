@@ -412,7 +412,11 @@ impl Calendar {
                 .ok_or_else(|| self.no_working_time(start))?,
         };
         let ms = first.as_millis();
-        let date_of_first = offsets.local_date(schedule.tz, first);
+        // The day before the local date of `first`, as a year and an ordinal (straight
+        // from the day number in the supported range).
+        let day_before = offsets
+            .local_day(schedule.tz, first)
+            .and_then(|day| compiled::year_and_ordinal(day - 1));
         // Day 0 is the working date of `first`: the first date, from the day before the
         // local date of `first` on, whose business has not closed at `first`. That is the
         // date whose window holds `first` (the previous date when `first` is in an
@@ -421,7 +425,11 @@ impl Calendar {
         // A holiday is never a working date, even though the part of its windows that runs
         // past midnight into the next date is working time (SPEC §3). A start inside such a
         // spill has as day 0 the first working date that closes after it.
-        let date = date_of_first.pred_opt().unwrap_or(date_of_first);
+        let (mut year, mut ordinal) = day_before.unwrap_or_else(|| {
+            let date_of_first = offsets.local_date(schedule.tz, first);
+            let date = date_of_first.pred_opt().unwrap_or(date_of_first);
+            (date.year(), date.ordinal0() as usize)
+        });
         let mut counted = 0;
         // With overlapping windows a date's close can come before the previous date's (a
         // Friday 22:00-06:00 window and a Saturday 01:00-02:00 one): the deadline of N+1
@@ -440,8 +448,6 @@ impl Calendar {
         let mut closed_dates = 0;
         // Dates are followed as a year and an ordinal in that year's table of closes:
         // nothing is looked up or converted per date.
-        let mut year = date.year();
-        let mut ordinal = date.ordinal0() as usize;
         let mut table = self.close_table(year);
         loop {
             let close = match table {
