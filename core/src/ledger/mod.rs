@@ -516,9 +516,10 @@ impl Ledger {
         // ticket order: each chunk stops at its first, and chunks are read in order), are
         // the same either way.
         let order = self.ticket_order();
-        let fold_chunk = |chunk: &[usize]| -> Result<(Vec<TicketResult>, Vec<Rejection>)> {
-            let mut results = Vec::with_capacity(chunk.len());
-            let mut rejected = Vec::new();
+        let fold_into = |chunk: &[usize],
+                         results: &mut Vec<TicketResult>,
+                         rejected: &mut Vec<Rejection>|
+         -> Result<()> {
             for (i, &index) in chunk.iter().enumerate() {
                 // Logs lie in the order tickets were created, not in ticket order: touch
                 // each cache line of a log a few tickets ahead, so that its misses overlap
@@ -528,25 +529,32 @@ impl Ledger {
                         std::hint::black_box(event.at);
                     }
                 }
-                let (result, rejections) = self.evaluate_ticket(index, as_of)?;
-                results.extend(result);
-                rejected.extend(rejections);
+                self.evaluate_ticket_into(index, as_of, results, rejected)?;
             }
-            Ok((results, rejected))
+            Ok(())
         };
-        #[cfg(feature = "parallel")]
-        let chunks: Vec<Result<(Vec<TicketResult>, Vec<Rejection>)>> = {
-            use rayon::prelude::*;
-            order.par_chunks(CHUNK).map(fold_chunk).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let chunks = order.chunks(CHUNK).map(fold_chunk);
         let mut tickets: Vec<TicketResult> = Vec::with_capacity(order.len());
         let mut rejected = self.ingest_rejections.clone();
-        for chunk in chunks {
-            let (results, rejections) = chunk?;
-            tickets.extend(results);
-            rejected.extend(rejections);
+        // On one core the results go straight to their place; on several, each chunk's
+        // go to a list of its own, appended in order.
+        #[cfg(not(feature = "parallel"))]
+        fold_into(&order, &mut tickets, &mut rejected)?;
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            let chunks: Vec<Result<(Vec<TicketResult>, Vec<Rejection>)>> = order
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut results = Vec::with_capacity(chunk.len());
+                    let mut rejections = Vec::new();
+                    fold_into(chunk, &mut results, &mut rejections).map(|()| (results, rejections))
+                })
+                .collect();
+            for chunk in chunks {
+                let (results, rejections) = chunk?;
+                tickets.extend(results);
+                rejected.extend(rejections);
+            }
         }
         let stats = Stats {
             events: self.events,
@@ -590,10 +598,25 @@ impl Ledger {
 
     /// One ticket's result (if it was opened) and the events rejected while folding it.
     fn evaluate_ticket(&self, index: usize, as_of: Instant) -> Result<TicketOutcome> {
+        let mut results = Vec::with_capacity(1);
         let mut rejected = Vec::new();
-        let history = self.fold(&self.logs[index], as_of, &mut rejected)?;
-        let result = history.map(|h| h.measure(as_of)).transpose()?;
-        Ok((result, rejected))
+        self.evaluate_ticket_into(index, as_of, &mut results, &mut rejected)?;
+        Ok((results.pop(), rejected))
+    }
+
+    /// [`Ledger::evaluate_ticket`] appending to the caller's lists: the result (304 bytes)
+    /// is written once, where it stays, instead of travelling through the return values.
+    fn evaluate_ticket_into(
+        &self,
+        index: usize,
+        as_of: Instant,
+        results: &mut Vec<TicketResult>,
+        rejected: &mut Vec<Rejection>,
+    ) -> Result<()> {
+        if let Some(history) = self.fold(&self.logs[index], as_of, rejected)? {
+            results.push(history.measure(as_of)?);
+        }
+        Ok(())
     }
 
     /// One ticket's result and rejections as of `as_of` (streaming replay).
@@ -694,10 +717,15 @@ impl Ledger {
         let chunk_report = |chunk: usize| -> Option<Report> {
             let mut report = Report::unsealed(contract, period, as_of);
             let end = ((chunk + 1) * CHUNK).min(self.logs.len());
+            // One result at a time, in one reused slot; rejections do not count here.
+            let (mut results, mut rejected) = (Vec::with_capacity(1), Vec::new());
             for index in chunk * CHUNK..end {
-                if let (Some(result), _) = self.evaluate_ticket(index, as_of).ok()? {
+                self.evaluate_ticket_into(index, as_of, &mut results, &mut rejected)
+                    .ok()?;
+                if let Some(result) = results.pop() {
                     report.add(&result);
                 }
+                rejected.clear();
             }
             Some(report)
         };
