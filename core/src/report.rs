@@ -228,39 +228,19 @@ impl Tally {
     }
 
     fn merge(&mut self, other: &Tally) {
-        self.met += other.met;
-        self.breached += other.breached;
-        self.open += other.open;
-        self.excluded += other.excluded;
-        self.cancelled += other.cancelled;
-        self.held_ms += other.held_ms;
-        self.met_tickets.extend(other.met_tickets.iter().cloned());
-        self.met_tickets.sort();
-        self.breached_tickets
-            .extend(other.breached_tickets.iter().cloned());
-        self.breached_tickets.sort();
-        self.redecided.extend(other.redecided.iter().cloned());
-        self.redecided.sort();
-        self.working = merge_sorted(&self.working, &other.working);
-        self.wall = merge_sorted(&self.wall, &other.wall);
+        self.append(other.clone());
+        self.sort_lists();
     }
-}
 
-fn merge_sorted(a: &[i64], b: &[i64]) -> Vec<i64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
+    /// Puts the lists in order (stable sorts: two sorted runs, as a merge leaves them,
+    /// are merged in one pass).
+    fn sort_lists(&mut self) {
+        self.met_tickets.sort();
+        self.breached_tickets.sort();
+        self.redecided.sort();
+        self.working.sort();
+        self.wall.sort();
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// The report of one contract for one period.
@@ -473,20 +453,11 @@ impl Report {
 
     /// Puts every list in order and drops the rows with nothing in them.
     pub(crate) fn seal(&mut self) {
-        for tally in self.tallies.values_mut() {
-            tally.working.sort_unstable();
-            tally.wall.sort_unstable();
-            tally.met_tickets.sort();
-            tally.breached_tickets.sort();
-            tally.redecided.sort();
+        for tally in self.tallies.values_mut().chain(self.ola.values_mut()) {
+            tally.sort_lists();
         }
         self.tallies
             .retain(|_, t| t.measured() + t.open + t.excluded + t.cancelled > 0);
-        for tally in self.ola.values_mut() {
-            tally.working.sort_unstable();
-            tally.met_tickets.sort();
-            tally.breached_tickets.sort();
-        }
         self.ola.retain(|_, t| t.measured() + t.open > 0);
     }
 
