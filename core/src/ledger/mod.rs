@@ -664,10 +664,12 @@ impl Ledger {
         for stored in &moved.events {
             let id = self.store.id(stored);
             let hash = self.hasher.hash_one(id);
-            if self.ids.get(hash) == Some(last) {
-                self.ids.set(hash, index);
-            } else if let Some(slot) = self.colliding_ids.get_mut(id) {
+            // An id kept by value first: its hash's slot may belong to another id of
+            // this same log, and repointing that slot must not leave this one behind.
+            if let Some(slot) = self.colliding_ids.get_mut(id) {
                 *slot = index;
+            } else if self.ids.get(hash) == Some(last) {
+                self.ids.set(hash, index);
             }
         }
     }
