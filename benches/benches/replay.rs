@@ -8,7 +8,7 @@ use slaledger::{Contract, Instant, Ledger, Mode};
 use std::hint::black_box;
 
 fn replay(c: &mut Criterion) {
-    slaledger_benches::use_huge_pages();
+    slaledger_benches::configure_allocator();
     let contract = Contract::from_toml(CONTRACT_TOML).expect("the synthetic contract is valid");
     let as_of = Instant::parse("2027-01-01T00:00:00Z").expect("valid");
     let mut group = c.benchmark_group("replay");

@@ -9,7 +9,7 @@ use slaledger::{Contract, CreditStatement, Instant, Ledger, Mode, Period, Report
 use std::hint::black_box;
 
 fn report_and_credits(c: &mut Criterion) {
-    slaledger_benches::use_huge_pages();
+    slaledger_benches::configure_allocator();
     let contract = Contract::from_toml(CONTRACT_TOML).expect("the synthetic contract is valid");
     // The synthetic tickets open over the 28 days from 2026-11-02: November holds them.
     let period = Period::month(2026, 11, Tz::America__New_York).expect("a valid month");

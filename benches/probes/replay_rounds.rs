@@ -1,5 +1,5 @@
 //! A replay of the synthetic log timed round by round, in one process, with the
-//! allocator of the CLI (`slaledger_benches::use_huge_pages`):
+//! allocator of the CLI (`slaledger_benches::configure_allocator`):
 //! `cargo run --release -p slaledger-benches --example replay_rounds -- TICKETS [ROUNDS]`.
 //!
 //! The first round is a cold process: every page the ledger and the results use is
@@ -10,7 +10,7 @@ use slaledger::synth::{generate, SynthConfig, CONTRACT_TOML};
 use slaledger::{Contract, Instant, Ledger, Mode};
 
 fn main() -> Result<(), slaledger::Error> {
-    slaledger_benches::use_huge_pages();
+    slaledger_benches::configure_allocator();
     let mut args = std::env::args().skip(1);
     let tickets: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);

@@ -17,7 +17,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// already has, as a long-running service does, rather than paying the machine's
 /// page-fault cost again (the first round of `replay_rounds` shows that cold cost).
 /// With `SLALEDGER_SYSTEM_PAGES` set, neither: 4 KiB pages, returned as usual.
-pub fn use_huge_pages() {
+pub fn configure_allocator() {
     if std::env::var_os("SLALEDGER_SYSTEM_PAGES").is_some() {
         return;
     }
