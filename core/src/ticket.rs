@@ -246,7 +246,7 @@ pub struct PriorityChange {
 /// One stored event as the fold sees it: borrowed from the ledger's log.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EventRef<'a> {
-    pub(crate) id: &'a str,
+    pub(crate) id: LazyId<'a>,
     pub(crate) ticket: &'a str,
     pub(crate) at: Instant,
     pub(crate) kind: KindRef<'a>,
@@ -257,7 +257,7 @@ impl<'a> EventRef<'a> {
     /// A view of a whole event.
     pub(crate) fn of(event: &'a Event, line: Option<u32>) -> EventRef<'a> {
         EventRef {
-            id: &event.id,
+            id: LazyId::whole(&event.id),
             ticket: &event.ticket,
             at: event.at,
             kind: event.kind.as_ref(),
@@ -266,14 +266,45 @@ impl<'a> EventRef<'a> {
     }
 }
 
+/// An event's id, sliced from the text it lies in only when asked for.
+///
+/// A ledger keeps its events' ids in one arena in input order, and slicing a `str`
+/// reads the bytes at both ends (to check they are character boundaries): done for
+/// every event folded, that is one cache miss per event in a large ledger, for an id
+/// that only error messages use.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LazyId<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> LazyId<'a> {
+    /// The id at `start..end` of `text`.
+    pub(crate) fn new(text: &'a str, start: usize, end: usize) -> LazyId<'a> {
+        LazyId { text, start, end }
+    }
+
+    /// An id that is all of `id`.
+    pub(crate) fn whole(id: &'a str) -> LazyId<'a> {
+        LazyId::new(id, 0, id.len())
+    }
+
+    /// The id (empty if the range is not one of `text`, which the ledger never makes).
+    pub(crate) fn get(self) -> &'a str {
+        self.text.get(self.start..self.end).unwrap_or_default()
+    }
+}
+
 /// Describes an event for error messages: `event "e18" for ticket "INC-42" (line 318)`.
 pub(crate) fn describe(event: &EventRef<'_>) -> String {
     match event.line {
         Some(line) => format!(
             "event {:?} for ticket {:?} (line {line})",
-            event.id, event.ticket
+            event.id.get(),
+            event.ticket
         ),
-        None => format!("event {:?} for ticket {:?}", event.id, event.ticket),
+        None => format!("event {:?} for ticket {:?}", event.id.get(), event.ticket),
     }
 }
 

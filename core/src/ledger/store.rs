@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 
 use crate::event::{Event, KindRef};
-use crate::ticket::EventRef;
+use crate::ticket::{EventRef, LazyId};
 use crate::time::Instant;
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -255,8 +255,13 @@ impl Ids {
     }
 
     pub(super) fn get(&self, span: IdSpan) -> &str {
+        self.lazy(span).get()
+    }
+
+    /// The id at `span`, not read yet.
+    pub(super) fn lazy(&self, span: IdSpan) -> LazyId<'_> {
         let start = span.start as usize;
-        &self.text[start..start + span.len as usize]
+        LazyId::new(&self.text, start, start + span.len as usize)
     }
 }
 
@@ -362,7 +367,7 @@ impl Store {
     /// The event as the fold reads it.
     pub(super) fn view<'a>(&'a self, stored: &Stored, ticket: &'a str) -> EventRef<'a> {
         EventRef {
-            id: self.id(stored),
+            id: self.ids.lazy(stored.id()),
             ticket,
             at: stored.at,
             kind: stored.kind.view(&self.symbols),
