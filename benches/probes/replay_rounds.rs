@@ -33,7 +33,7 @@ fn main() -> Result<(), slaledger::Error> {
         let evaluation = ledger.evaluate(as_of)?;
         let end = std::time::Instant::now();
         println!(
-            "round {round}: ingest {:.2} s, evaluate {:.2} s: {:.2} M events/s ({} results)",
+            "round {round}: ingest {:.3} s, evaluate {:.3} s: {:.2} M events/s ({} results)",
             (ingested - start).as_secs_f64(),
             (end - ingested).as_secs_f64(),
             events.len() as f64 / (end - start).as_secs_f64() / 1e6,

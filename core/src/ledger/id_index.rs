@@ -1,145 +1,50 @@
 //! The index of event ids: an id's hash to the log holding the event.
 //!
-//! Open addressing with linear probing over one array of 16-byte slots, at most half
-//! full. Ingest looks up and inserts one id per event, and in a large ledger every one of
-//! those is a cache miss (the ids are unrelated to each other). Here a lookup touches one
-//! cache line, at an address known from the hash alone, so [`IdIndex::warm`] can touch
-//! it for the next events while the current one is stored and the misses overlap; a
-//! `HashMap` keeps its control bytes and entries in two places and exposes neither.
-//!
-//! One slot per hash: the ledger keeps an id whose 64-bit hash is already taken in a
+//! One value per hash: the ledger keeps an id whose 64-bit hash is already taken in a
 //! separate map by value (practically never used), and always checks the id itself in
-//! the log the slot names.
+//! the log the index names. The table is [`HashSlots`], whose slots can be touched ahead
+//! ([`IdIndex::warm`]).
 
-const EMPTY: usize = usize::MAX;
-
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    hash: u64,
-    log: usize,
-}
-
-const FREE: Slot = Slot {
-    hash: 0,
-    log: EMPTY,
-};
+use super::hash_slots::HashSlots;
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct IdIndex {
-    slots: Vec<Slot>,
-    len: usize,
+    slots: HashSlots,
+}
+
+/// Any value under a hash is the one: the index keeps one per hash.
+fn any(_: usize) -> bool {
+    true
 }
 
 impl IdIndex {
-    fn mask(&self) -> usize {
-        self.slots.len().wrapping_sub(1)
-    }
-
-    fn home(&self, hash: u64) -> usize {
-        hash as usize & self.mask()
-    }
-
-    /// The position of `hash`, or of the free slot where it would go.
-    fn find(&self, hash: u64) -> usize {
-        let mask = self.mask();
-        let mut i = self.home(hash);
-        loop {
-            let slot = self.slots[i];
-            if slot.log == EMPTY || slot.hash == hash {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
     pub(super) fn get(&self, hash: u64) -> Option<usize> {
-        if self.slots.is_empty() {
-            return None;
-        }
-        let slot = self.slots[self.find(hash)];
-        (slot.log != EMPTY).then_some(slot.log)
+        self.slots.get(hash, any)
     }
 
     /// Touches the slot `hash` starts from, so the coming lookup finds it in cache.
     pub(super) fn warm(&self, hash: u64) {
-        if let Some(slot) = self.slots.get(self.home(hash)) {
-            std::hint::black_box(slot.hash);
-        }
+        self.slots.warm(hash);
     }
 
     /// Makes room for `additional` more ids without growing on the way.
     pub(super) fn reserve(&mut self, additional: usize) {
-        let wanted = (self.len + additional).saturating_mul(2).max(16);
-        if wanted > self.slots.len() {
-            self.grow(wanted.next_power_of_two());
-        }
-    }
-
-    fn grow(&mut self, capacity: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![FREE; capacity]);
-        for slot in old.into_iter().filter(|s| s.log != EMPTY) {
-            let i = self.find(slot.hash);
-            self.slots[i] = slot;
-        }
+        self.slots.reserve(additional);
     }
 
     /// Indexes `hash` to `log`; `false` (and nothing changes) if the hash is taken.
     pub(super) fn insert(&mut self, hash: u64, log: usize) -> bool {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow((self.slots.len() * 2).max(16));
-        }
-        let i = self.find(hash);
-        if self.slots[i].log != EMPTY {
-            return false;
-        }
-        self.slots[i] = Slot { hash, log };
-        self.len += 1;
-        true
+        self.slots.insert_if_absent(hash, log)
     }
 
     /// Points `hash` at `log`, if it is indexed.
     pub(super) fn set(&mut self, hash: u64, log: usize) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let i = self.find(hash);
-        if self.slots[i].log != EMPTY {
-            self.slots[i].log = log;
-        }
+        self.slots.set(hash, any, log);
     }
 
-    /// Forgets `hash`, shifting back the slots that probed past it (no tombstones, so
-    /// lookups never slow down after removals).
+    /// Forgets `hash`.
     pub(super) fn remove(&mut self, hash: u64) {
-        if self.slots.is_empty() {
-            return;
-        }
-        let mask = self.mask();
-        let mut hole = self.find(hash);
-        if self.slots[hole].log == EMPTY {
-            return;
-        }
-        self.len -= 1;
-        let mut i = hole;
-        loop {
-            i = (i + 1) & mask;
-            let slot = self.slots[i];
-            if slot.log == EMPTY {
-                break;
-            }
-            // The slot may move into the hole if its home is not in (hole, i].
-            let home = self.home(slot.hash);
-            let stays = if hole <= i {
-                hole < home && home <= i
-            } else {
-                hole < home || home <= i
-            };
-            if !stays {
-                self.slots[hole] = slot;
-                hole = i;
-            }
-        }
-        self.slots[hole] = FREE;
+        self.slots.remove(hash, any);
     }
 }
 
@@ -180,8 +85,7 @@ mod tests {
                 for (&h, &l) in &model {
                     prop_assert_eq!(index.get(h), Some(l));
                 }
-                prop_assert_eq!(index.len, model.len());
-            }
+                            }
         }
     }
 }

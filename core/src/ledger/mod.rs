@@ -31,6 +31,7 @@ use crate::report::{Period, Report};
 use crate::ticket::{describe, EventRef, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
 
+mod hash_slots;
 mod id_index;
 mod store;
 mod ticket_table;
@@ -123,8 +124,9 @@ struct Hashes {
 /// results at once.
 const CHUNK: usize = 4096;
 
-/// How many tickets ahead evaluation touches a log (see [`Ledger::evaluate`]).
-const EVALUATE_AHEAD: usize = 4;
+/// How many tickets' logs evaluation touches at once, ahead of folding them (see
+/// [`Ledger::evaluate`]).
+const EVALUATE_AHEAD: usize = 16;
 
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
@@ -354,7 +356,7 @@ impl Ledger {
     }
 
     fn add(&mut self, event: &Event, line: Option<u32>, hashes: Hashes, log: Option<usize>) {
-        let found = log.or_else(|| self.by_ticket.get(hashes.ticket, &event.ticket));
+        let found = log.or_else(|| self.find_ticket(hashes.ticket, &event.ticket));
         let index = match found {
             Some(i) => i,
             None => {
@@ -363,7 +365,7 @@ impl Ledger {
                     events: Vec::with_capacity(8),
                 });
                 let index = self.logs.len() - 1;
-                self.by_ticket.insert(hashes.ticket, &event.ticket, index);
+                self.by_ticket.insert(hashes.ticket, index);
                 index
             }
         };
@@ -417,22 +419,44 @@ impl Ledger {
         events: impl Iterator<Item = &'e Event>,
         ahead: &mut Vec<(Hashes, Option<usize>)>,
     ) {
+        // Three rounds over the events, each touching lines whose addresses the previous
+        // round brought into cache: the slots the id and the ticket start from (known
+        // from the hashes), then the log those ticket slots name, then the end of the
+        // ticket's log. Each round is a tight loop of independent loads, so its misses
+        // overlap each other instead of each event's waiting for the one before.
+        let events: Vec<&Event> = events.collect();
         ahead.clear();
-        for event in events {
+        for event in &events {
             let hashes = self.hashes(event);
             self.ids.warm(hashes.id);
-            let found = self.by_ticket.get(hashes.ticket, &event.ticket);
-            if let Some(index) = found {
+            self.by_ticket.warm(hashes.ticket);
+            ahead.push((hashes, None));
+        }
+        for (hashes, _) in ahead.iter() {
+            if let Some(log) = self.by_ticket.candidate(hashes.ticket) {
+                let log = &self.logs[log];
+                std::hint::black_box((log.ticket.len(), log.events.len()));
+            }
+        }
+        for (event, (hashes, found)) in events.iter().zip(ahead.iter_mut()) {
+            *found = self.find_ticket(hashes.ticket, &event.ticket);
+            if let Some(index) = *found {
                 let log = &mut self.logs[index].events;
-                // Where the event will be appended (unless the log must grow).
+                // Where the event will be appended (unless the log must grow): the one
+                // write, a copy of the last event into spare capacity past the end.
                 if let Some(&last) = log.last() {
                     if let Some(slot) = log.spare_capacity_mut().first_mut() {
                         slot.write(last);
                     }
                 }
             }
-            ahead.push((hashes, found));
         }
+    }
+
+    /// The log of `ticket`, whose hash is `hash`.
+    fn find_ticket(&self, hash: u64, ticket: &str) -> Option<usize> {
+        self.by_ticket
+            .get(hash, |log| self.logs[log].ticket == ticket)
     }
 
     /// Ingests lines read by [`read_jsonl`] (see [`Ledger::ingest_line`]), looking ahead
@@ -520,16 +544,25 @@ impl Ledger {
                          results: &mut Vec<TicketResult>,
                          rejected: &mut Vec<Rejection>|
          -> Result<()> {
-            for (i, &index) in chunk.iter().enumerate() {
-                // Logs lie in the order tickets were created, not in ticket order: touch
-                // each cache line of a log a few tickets ahead, so that its misses overlap
-                // this fold instead of stalling the next one.
-                if let Some(&ahead) = chunk.get(i + EVALUATE_AHEAD) {
-                    for event in self.logs[ahead].events.iter().step_by(2) {
+            // Logs lie in the order tickets were created, not in ticket order, so each
+            // ticket's log and its entry in `logs` are cache misses. Touched one batch
+            // at a time in a loop that does nothing else, a batch's misses overlap each
+            // other; interleaved with the folds, each would stall a fold in turn. The
+            // entries are touched two batches ahead, their events one batch ahead (by
+            // then the entries, which say where the events are, are in cache).
+            let batches: Vec<&[usize]> = chunk.chunks(EVALUATE_AHEAD).collect();
+            for (b, batch) in batches.iter().enumerate() {
+                for &ahead in batches.get(b + 2).copied().unwrap_or_default() {
+                    std::hint::black_box(self.logs[ahead].events.len());
+                }
+                for &ahead in batches.get(b + 1).copied().unwrap_or_default() {
+                    for event in &self.logs[ahead].events {
                         std::hint::black_box(event.at);
                     }
                 }
-                self.evaluate_ticket_into(index, as_of, results, rejected)?;
+                for &index in *batch {
+                    self.evaluate_ticket_into(index, as_of, results, rejected)?;
+                }
             }
             Ok(())
         };
@@ -621,7 +654,7 @@ impl Ledger {
 
     /// One ticket's result and rejections as of `as_of` (streaming replay).
     pub(crate) fn evaluate_one(&self, ticket: &str, as_of: Instant) -> Result<TicketOutcome> {
-        match self.by_ticket.get(self.by_ticket.hash(ticket), ticket) {
+        match self.find_ticket(self.by_ticket.hash(ticket), ticket) {
             Some(index) => self.evaluate_ticket(index, as_of),
             None => Ok((None, Vec::new())),
         }
@@ -641,7 +674,12 @@ impl Ledger {
     /// Forgets `ticket`: its events, their ids, its flag (streaming replay, once the
     /// ticket is evaluated). Its id text stays in the store until [`Ledger::compact`].
     pub(crate) fn remove_ticket(&mut self, ticket: &str) {
-        let Some(index) = self.by_ticket.remove(self.by_ticket.hash(ticket), ticket) else {
+        let logs = &self.logs;
+        let hash = self.by_ticket.hash(ticket);
+        let Some(index) = self
+            .by_ticket
+            .remove(hash, |log| logs[log].ticket == ticket)
+        else {
             return;
         };
         self.rejected_tickets.remove(ticket);
@@ -660,7 +698,7 @@ impl Ledger {
         // The last log moved into `index`: repoint its ticket and its ids.
         let moved = &self.logs[index];
         self.by_ticket
-            .set(self.by_ticket.hash(&moved.ticket), &moved.ticket, index);
+            .set(self.by_ticket.hash(&moved.ticket), |log| log == last, index);
         for stored in &moved.events {
             let id = self.store.id(stored);
             let hash = self.hasher.hash_one(id);
@@ -780,8 +818,7 @@ impl Ledger {
     /// The timeline behind every number of `ticket` as of `as_of`.
     pub fn explain(&self, ticket: &str, as_of: Instant) -> Result<Explanation> {
         let index = self
-            .by_ticket
-            .get(self.by_ticket.hash(ticket), ticket)
+            .find_ticket(self.by_ticket.hash(ticket), ticket)
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::UnknownTicket,

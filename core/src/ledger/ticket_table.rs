@@ -1,24 +1,18 @@
 //! The table of tickets: a ticket id to the index of its log.
 //!
-//! A `HashMap<CompactString, usize>` hashes the id on every call, and ingest asks about
-//! one ticket several times per event (look ahead, look up, create). Here the caller
-//! hashes an id once ([`TicketTable::hash`]) and hands the hash to every call, over
-//! hashbrown's `HashTable`, the map without a built-in hasher. Ids up to 24 bytes sit in
-//! the entry itself ([`CompactString`]), so comparing a key reads no second cache line.
+//! The caller hashes a ticket id once ([`TicketTable::hash`]) and hands the hash to every
+//! call: ingest asks about one ticket several times per event (look ahead, look up,
+//! create). The table is [`HashSlots`]: it keeps the hash and the log, not the id, and the
+//! caller says whether a candidate log is the ticket's (by comparing the log's own key).
+//! So the line a lookup starts from is known from the hash, and ingest touches it ahead
+//! (see `Ledger::warm`).
 
-use compact_str::CompactString;
-use hashbrown::HashTable;
+use super::hash_slots::HashSlots;
 use std::hash::BuildHasher;
-
-#[derive(Debug, Clone)]
-struct Entry {
-    ticket: CompactString,
-    log: usize,
-}
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct TicketTable {
-    entries: HashTable<Entry>,
+    slots: HashSlots,
     /// foldhash, seeded per process: crafted ids cannot force collisions.
     hasher: foldhash::fast::RandomState,
 }
@@ -29,79 +23,37 @@ impl TicketTable {
         self.hasher.hash_one(ticket)
     }
 
-    /// The log of `ticket`, whose hash is `hash`.
-    pub(super) fn get(&self, hash: u64, ticket: &str) -> Option<usize> {
-        self.entries
-            .find(hash, |e| e.ticket == ticket)
-            .map(|e| e.log)
+    /// The log under `hash` that `is_ticket` accepts.
+    pub(super) fn get(&self, hash: u64, is_ticket: impl FnMut(usize) -> bool) -> Option<usize> {
+        self.slots.get(hash, is_ticket)
     }
 
-    /// Records that `ticket` (new to the table) is in `log`.
-    pub(super) fn insert(&mut self, hash: u64, ticket: &str, log: usize) {
-        let hasher = &self.hasher;
-        self.entries.insert_unique(
-            hash,
-            Entry {
-                ticket: ticket.into(),
-                log,
-            },
-            |e| hasher.hash_one(e.ticket.as_str()),
-        );
+    /// The first log under `hash`, whichever ticket it is: what ingest touches ahead.
+    pub(super) fn candidate(&self, hash: u64) -> Option<usize> {
+        self.slots.get(hash, |_| true)
     }
 
-    /// Points `ticket` at `log`, if it is in the table.
-    pub(super) fn set(&mut self, hash: u64, ticket: &str, log: usize) {
-        if let Some(e) = self.entries.find_mut(hash, |e| e.ticket == ticket) {
-            e.log = log;
-        }
+    /// Touches the slot `hash` starts from, so the coming lookup finds it in cache.
+    pub(super) fn warm(&self, hash: u64) {
+        self.slots.warm(hash);
     }
 
-    /// Forgets `ticket`, returning its log.
-    pub(super) fn remove(&mut self, hash: u64, ticket: &str) -> Option<usize> {
-        self.entries
-            .find_entry(hash, |e| e.ticket == ticket)
-            .ok()
-            .map(|e| e.remove().0.log)
+    /// Records that a ticket new to the table, whose hash is `hash`, is in `log`.
+    pub(super) fn insert(&mut self, hash: u64, log: usize) {
+        self.slots.insert(hash, log);
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use std::collections::HashMap;
+    /// Points the ticket whose log `is_ticket` accepts at `log`.
+    pub(super) fn set(&mut self, hash: u64, is_ticket: impl FnMut(usize) -> bool, log: usize) {
+        self.slots.set(hash, is_ticket, log);
+    }
 
-    proptest! {
-        /// The table behaves as a map from ticket to log under any mix of operations.
-        #[test]
-        fn behaves_as_a_map(ops in proptest::collection::vec((0u8..3, 0u8..40, 0usize..8), 0..300)) {
-            let mut table = TicketTable::default();
-            let mut model: HashMap<String, usize> = HashMap::new();
-            for (op, key, log) in ops {
-                // Long and short ids: inline and heap-allocated keys.
-                let ticket = if key % 2 == 0 { format!("T{key}") } else { format!("a-ticket-id-longer-than-24-bytes-{key}") };
-                let hash = table.hash(&ticket);
-                match op {
-                    0 => {
-                        if !model.contains_key(&ticket) {
-                            table.insert(hash, &ticket, log);
-                            model.insert(ticket.clone(), log);
-                        }
-                    }
-                    1 => {
-                        prop_assert_eq!(table.remove(hash, &ticket), model.remove(&ticket));
-                    }
-                    _ => {
-                        table.set(hash, &ticket, log);
-                        if let Some(v) = model.get_mut(&ticket) {
-                            *v = log;
-                        }
-                    }
-                }
-                for (t, &l) in &model {
-                    prop_assert_eq!(table.get(table.hash(t), t), Some(l));
-                }
-            }
-        }
+    /// Forgets the ticket whose log `is_ticket` accepts, returning that log.
+    pub(super) fn remove(
+        &mut self,
+        hash: u64,
+        is_ticket: impl FnMut(usize) -> bool,
+    ) -> Option<usize> {
+        self.slots.remove(hash, is_ticket)
     }
 }
