@@ -419,7 +419,7 @@ impl Ledger {
     /// `ahead` receives each event's hashes and, if its ticket already has one, its log.
     fn warm<'e>(
         &mut self,
-        events: impl Iterator<Item = &'e Event>,
+        events: impl Iterator<Item = &'e Event> + Clone,
         ahead: &mut Vec<(Hashes, Option<usize>)>,
     ) {
         // Three rounds over the events, each touching lines whose addresses the previous
@@ -427,22 +427,29 @@ impl Ledger {
         // from the hashes), then the log those ticket slots name, then the end of the
         // ticket's log. Each round is a tight loop of independent loads, so its misses
         // overlap each other instead of each event's waiting for the one before.
-        let events: Vec<&Event> = events.collect();
         ahead.clear();
-        for event in &events {
+        for event in events.clone() {
             let hashes = self.hashes(event);
             self.ids.warm(hashes.id);
             self.by_ticket.warm(hashes.ticket);
             ahead.push((hashes, None));
         }
-        for (hashes, _) in ahead.iter() {
-            if let Some(log) = self.by_ticket.candidate(hashes.ticket) {
+        // The first log under each ticket's hash: almost always the ticket's own, which
+        // the last round then checks before probing the table again.
+        for (hashes, candidate) in ahead.iter_mut() {
+            *candidate = self.by_ticket.candidate(hashes.ticket);
+            if let Some(log) = *candidate {
                 let log = &self.logs[log];
                 std::hint::black_box((log.ticket.len(), log.events.len()));
             }
         }
-        for (event, (hashes, found)) in events.iter().zip(ahead.iter_mut()) {
-            *found = self.find_ticket(hashes.ticket, &event.ticket);
+        for (event, (hashes, found)) in events.zip(ahead.iter_mut()) {
+            *found = match *found {
+                Some(log) if self.logs[log].ticket == event.ticket => Some(log),
+                Some(_) => self.find_ticket(hashes.ticket, &event.ticket),
+                // Nothing under the hash: a ticket new to the ledger.
+                None => None,
+            };
             if let Some(index) = *found {
                 let log = &mut self.logs[index].events;
                 // Where the event will be appended (unless the log must grow): the one
