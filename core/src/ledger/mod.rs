@@ -665,7 +665,7 @@ impl Ledger {
         rejected: &mut Vec<Rejection>,
     ) -> Result<()> {
         if let Some(history) = self.fold(&self.logs[index], as_of, rejected)? {
-            results.push(history.measure(as_of)?);
+            history.measure_into(as_of, results)?;
         }
         Ok(())
     }
