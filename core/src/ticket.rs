@@ -631,6 +631,8 @@ impl<'a> TicketHistory<'a> {
                 metrics.push(self.result(clock, &regime, sticky, end)?);
             }
         }
+        // Attribution and OLAs are co-managed accounting: contracts without parties
+        // skip them (the synthetic log's tickets name a party but no contract party).
         let held = if self.contract.is_co_managed() {
             self.attribution(end)?
         } else {
@@ -654,8 +656,6 @@ impl<'a> TicketHistory<'a> {
             excluded_reason: self.excluded.map(CompactString::from),
             cancelled_reason: self.cancelled.flatten().map(CompactString::from),
             metrics,
-            // Attribution and OLAs are co-managed accounting: contracts without parties
-            // skip them (the synthetic log's tickets name a party but no contract party).
             held,
             handoffs: self.holding.handoffs(),
             ping_pongs: self.holding.ping_pongs(),

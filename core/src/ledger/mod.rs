@@ -128,9 +128,6 @@ const CHUNK: usize = 4096;
 /// [`Ledger::evaluate`]).
 const EVALUATE_AHEAD: usize = 16;
 
-/// From how many tickets [`Ledger::ticket_order`] sorts by radix.
-const RADIX_SORT_FROM: usize = 256;
-
 /// One evaluated ticket: its result, if it was opened, and the events rejected in it.
 type TicketOutcome = (Option<TicketResult>, Vec<Rejection>);
 
@@ -633,12 +630,7 @@ impl Ledger {
             .enumerate()
             .map(|(index, log)| (prefix(&log.ticket), index))
             .collect();
-        // Below a few hundred, the radix sort's histograms cost more than comparisons.
-        if order.len() < RADIX_SORT_FROM {
-            order.sort_unstable_by_key(|&(prefix, _)| prefix);
-        } else {
-            radsort::sort_by_key(&mut order, |&(prefix, _)| prefix);
-        }
+        radsort::sort_by_key(&mut order, |&(prefix, _)| prefix);
         for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
             if run.len() > 1 {
                 run.sort_unstable_by(|a, b| self.logs[a.1].ticket.cmp(&self.logs[b.1].ticket));
@@ -949,9 +941,8 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Tickets are evaluated in the order of their ids, by comparison or by radix
-        /// sort (few or many tickets), whatever their length and however long a
-        /// prefix they share (past 16 bytes, the whole id decides).
+        /// Tickets are evaluated in the order of their ids, whatever their length and
+        /// however long a prefix they share (past 16 bytes, the whole id decides).
         #[test]
         fn tickets_are_ordered_by_id(
             tickets in proptest::collection::hash_set(
