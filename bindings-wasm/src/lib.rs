@@ -356,28 +356,11 @@ impl WasmLedger {
         json(&self.inner.credits(&id, period, as_of)?)
     }
 
-    /// The contract id (the only loaded contract when none is named), the period, and
-    /// the optional as-of instant of a query.
+    /// The contract (the only loaded one when none is named), the period, and the
+    /// optional as-of instant of a query.
     fn resolve(&self, query: &PeriodQuery) -> slaledger::Result<(String, Period, Option<Instant>)> {
-        let id = match &query.contract {
-            Some(id) => id.clone(),
-            None => {
-                let ids = self.contract_ids();
-                match ids.as_slice() {
-                    [only] => only.clone(),
-                    _ => {
-                        return Err(Error::new(
-                            ErrorKind::AmbiguousContract,
-                            format!(
-                                "no contract named and {} are loaded {ids:?} (expected `contract`)",
-                                ids.len()
-                            ),
-                        ))
-                    }
-                }
-            }
-        };
-        let contract = self.inner.contract(&id)?;
+        let contract = self.inner.contract_or_only(query.contract.as_deref())?;
+        let id = contract.id().to_owned();
         let period = match (&query.month, &query.from, &query.to) {
             (Some(month), None, None) => Period::parse_month(month, contract.timezone())?,
             (None, Some(from), Some(to)) => Period::new(instant(from)?, instant(to)?)?,

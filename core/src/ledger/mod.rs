@@ -825,6 +825,28 @@ impl Ledger {
         })
     }
 
+    /// The contract `id` names, or when `id` is `None` the only one loaded (SPEC §6: an
+    /// `opened` without `contract` takes the only contract). Replay and every binding
+    /// choose through here, so the rule and its two errors are written once.
+    pub fn contract_or_only(&self, id: Option<&str>) -> Result<&Contract> {
+        if let Some(id) = id {
+            return self.contract(id);
+        }
+        match self.contracts.values().next() {
+            Some(only) if self.contracts.len() == 1 => Ok(only.as_ref()),
+            _ => {
+                let known: Vec<&String> = self.contracts.keys().collect();
+                Err(Error::new(
+                    ErrorKind::AmbiguousContract,
+                    format!(
+                        "no contract named and {} are loaded {known:?} (expected a contract id)",
+                        known.len()
+                    ),
+                ))
+            }
+        }
+    }
+
     /// The timeline behind every number of `ticket` as of `as_of`.
     pub fn explain(&self, ticket: &str, as_of: Instant) -> Result<Explanation> {
         let index = self
@@ -885,32 +907,9 @@ impl Ledger {
 
     fn open<'a>(&'a self, event: EventRef<'a>) -> Result<TicketHistory<'a>> {
         let contract: &'a Contract = match event.kind {
-            KindRef::Opened {
-                contract: Some(id), ..
-            } => self.contracts.get(id).map(|c| c.as_ref()).ok_or_else(|| {
-                let known: Vec<&String> = self.contracts.keys().collect();
-                Error::new(
-                    ErrorKind::UnknownContract,
-                    format!(
-                        "{}: unknown contract {id:?} (loaded: {known:?})",
-                        describe(&event)
-                    ),
-                )
-            })?,
-            KindRef::Opened { contract: None, .. } => match self.contracts.values().next() {
-                Some(only) if self.contracts.len() == 1 => only.as_ref(),
-                _ => {
-                    let known: Vec<&String> = self.contracts.keys().collect();
-                    return Err(Error::new(
-                        ErrorKind::AmbiguousContract,
-                        format!(
-                            "{}: \"opened\" names no contract and {} are loaded {known:?} (expected a \"contract\" field)",
-                            describe(&event),
-                            known.len()
-                        ),
-                    ));
-                }
-            },
+            KindRef::Opened { contract, .. } => self
+                .contract_or_only(contract)
+                .map_err(|e| e.context(format!("{}: \"opened\"", describe(&event))))?,
             _ => {
                 return Err(Error::new(
                     ErrorKind::EventBeforeOpened,
