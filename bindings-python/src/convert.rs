@@ -383,6 +383,28 @@ impl Json {
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
 
+    /// A `serde_json` value (whose objects, unlike the core's JSON text, have their
+    /// fields sorted: use it for values without objects, such as record cells).
+    pub fn from_value(value: serde_json::Value) -> Json {
+        use serde_json::Value;
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Json::Int(i),
+                (None, Some(u)) => Json::UInt(u),
+                _ => Json::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => Json::Str(s),
+            Value::Array(items) => Json::Array(items.into_iter().map(Json::from_value).collect()),
+            Value::Object(map) => Json::Object(
+                map.into_iter()
+                    .map(|(k, v)| (k, Json::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The field `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Json> {
         self.fields().iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -397,14 +419,6 @@ impl Json {
     pub fn fields(&self) -> &[(String, Json)] {
         match self {
             Json::Object(fields) => fields,
-            _ => &[],
-        }
-    }
-
-    /// The items of an array (none for other values).
-    pub fn items(&self) -> &[Json] {
-        match self {
-            Json::Array(items) => items,
             _ => &[],
         }
     }
@@ -601,7 +615,8 @@ impl Drop for NoGc<'_> {
 /// where a row lacks a column, so that every column has one type in a DataFrame.
 ///
 /// Consecutive rows often share values (a ticket's fields repeat in each of its metric
-/// rows): a scalar that is the same value as in the row before is converted once.
+/// rows): a scalar equal to the one in the same column of the row before is converted
+/// once (comparing two small values costs far less than building a Python object).
 pub fn records<'py>(out: &Out<'py>, rows: &[Vec<Field<'_>>]) -> PyResult<Bound<'py, PyList>> {
     let _no_gc = NoGc::new(out.py)?;
     let mut columns: Vec<&str> = Vec::new();
@@ -635,7 +650,7 @@ pub fn records<'py>(out: &Out<'py>, rows: &[Vec<Field<'_>>]) -> PyResult<Bound<'
             };
             let scalar = !matches!(f.value, Json::Array(_) | Json::Object(_));
             let object = match before {
-                Some((v, o)) if scalar && std::ptr::eq(*v, f.value) => o.clone(),
+                Some((v, o)) if scalar && *v == f.value => o.clone(),
                 _ => out.value(f.value, Some(f.key), None)?,
             };
             dict.set_item(name, &object)?;

@@ -4,19 +4,17 @@
 //! the same as Python values, `to_dict()` the typed view (see `convert`), and
 //! `to_records()` flat rows for `pandas.DataFrame(records)`.
 //!
-//! Record columns are learned from the core's JSON itself, in the core's field order, so
-//! a field the core adds appears in the records without a change here. Every row has
-//! every column (`None` where absent), and the fields the core omits when empty
-//! (`status`, `first_stopped_at`, ...) and the MTTA/MTTR statistics are always columns, so
-//! a DataFrame has the same columns whatever the data.
+//! Records are the core's (`slaledger::records`): the same columns and rows as the CLI's
+//! `--format csv`, every row with every column (`None` where absent), so a DataFrame has
+//! the same columns whatever the data. Only the typing of values is done here.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde::Serialize;
-use slaledger::report::DurationStats;
+use slaledger::records::Records;
 
-use crate::convert::{records, Field, Json, NoGc, Out, NULL};
+use crate::convert::{records, Field, Json, NoGc, Out};
 use crate::errors::{Domain, OrRaise};
 
 fn to_json<T: Serialize>(value: &T, pretty: bool) -> PyResult<String> {
@@ -43,157 +41,28 @@ fn field<'py, T: Serialize>(py: Python<'py>, value: &T, key: &str) -> PyResult<B
     Out::new(py, false).value(Json::of(value)?.at(key), Some(key), None)
 }
 
-/// A column group: a field, or a nested object flattened as `field_subfield` columns.
-enum Column {
-    Leaf {
-        column: String,
-        key: String,
-    },
-    Nested {
-        key: String,
-        subs: Vec<(String, String)>,
-    },
-}
-
-impl Column {
-    fn key(&self) -> &str {
-        match self {
-            Column::Leaf { key, .. } | Column::Nested { key, .. } => key,
-        }
-    }
-}
-
-/// Inserts the keys of `fields` into `order`, keeping each new key after the key that
-/// precedes it in `fields`: the order of the core's struct, even when an optional field
-/// only appears in a later row.
-fn merge_keys<'a>(order: &mut Vec<String>, fields: impl Iterator<Item = &'a str>) {
-    let mut next = 0;
-    for key in fields {
-        match order.iter().position(|k| k == key) {
-            Some(i) => next = i + 1,
-            None => {
-                order.insert(next, key.to_string());
-                next += 1;
-            }
-        }
-    }
-}
-
-/// The columns of a kind of object, learned from the objects themselves.
-struct Columns(Vec<Column>);
-
-impl Columns {
-    /// `always`: fields that are columns even if no object has them (the core omits them
-    /// when empty). `nested`: fields that are objects (or null) with these subfields.
-    fn learn<'a>(
-        objects: impl Iterator<Item = &'a Json>,
-        skip: &[&str],
-        always: &[&str],
-        nested: &[(&str, &[String])],
-        rename: impl Fn(&str) -> Option<String>,
-    ) -> Columns {
-        let mut order: Vec<String> = Vec::new();
-        let mut subs: Vec<(String, Vec<String>)> = nested
-            .iter()
-            .map(|(k, s)| (k.to_string(), s.to_vec()))
-            .collect();
-        let mut last: &[(String, Json)] = &[];
-        for object in objects {
-            let fields = object.fields();
-            // Objects of one kind nearly always have the same fields: merge only changes.
-            let same =
-                fields.len() == last.len() && fields.iter().zip(last).all(|(a, b)| a.0 == b.0);
-            if !same {
-                merge_keys(&mut order, fields.iter().map(|(k, _)| k.as_str()));
-                last = fields;
-            }
-            for (key, value) in fields {
-                if let Json::Object(inner) = value {
-                    let at = match subs.iter().position(|(k, _)| k == key) {
-                        Some(at) => at,
-                        None => {
-                            subs.push((key.clone(), Vec::new()));
-                            subs.len() - 1
-                        }
-                    };
-                    merge_keys(&mut subs[at].1, inner.iter().map(|(k, _)| k.as_str()));
-                }
-            }
-        }
-        merge_keys(&mut order, always.iter().copied());
-        let mut out = Vec::new();
-        for key in order.into_iter().filter(|k| !skip.contains(&k.as_str())) {
-            let name = rename(&key).unwrap_or_else(|| key.clone());
-            out.push(match subs.iter().find(|(k, _)| *k == key) {
-                Some((_, fields)) => Column::Nested {
-                    subs: fields
-                        .iter()
-                        .map(|sub| (format!("{name}_{sub}"), sub.clone()))
-                        .collect(),
-                    key,
-                },
-                None => Column::Leaf { column: name, key },
-            });
-        }
-        Columns(out)
-    }
-
-    fn has(&self, key: &str) -> bool {
-        self.0.iter().any(|c| c.key() == key)
-    }
-
-    /// Adds the fields of `actual` (null where absent) to `row`. Objects of one kind have
-    /// their fields in the same order, so a cursor finds each in turn.
-    fn fill<'a>(&'a self, actual: &'a Json, row: &mut Vec<Field<'a>>) {
-        let fields = actual.fields();
-        let mut cursor = 0;
-        for col in &self.0 {
-            let key = col.key();
-            let value = match fields.get(cursor) {
-                Some((k, v)) if k == key => {
-                    cursor += 1;
-                    v
-                }
-                _ => match fields.iter().position(|(k, _)| k == key) {
-                    Some(p) => {
-                        cursor = p + 1;
-                        &fields[p].1
-                    }
-                    None => &NULL,
-                },
-            };
-            match col {
-                Column::Leaf { column, key } => row.push(Field::new(column, key, value)),
-                Column::Nested { subs, .. } => {
-                    for (column, sub) in subs {
-                        row.push(Field::new(column, sub, value.at(sub)));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Ticket fields the core omits when empty.
-const TICKET_OPTIONAL: &[&str] = &["status", "excluded_reason", "cancelled_reason"];
-/// Metric fields the core omits when empty.
-const METRIC_OPTIONAL: &[&str] = &["first_stopped_at", "first_elapsed_ms"];
-
-/// The fields of the MTTA/MTTR statistics of a report row (`working_time`, `wall_time`),
-/// which are null when nothing was measured.
-fn stats_fields() -> PyResult<Vec<String>> {
-    let stats = DurationStats {
-        count: 0,
-        sum_ms: 0,
-        mean_ms: 0,
-        median_ms: 0,
-        p90_ms: 0,
-    };
-    Ok(Json::of(&stats)?
-        .fields()
+/// The core's flat records (the rows of the CLI's `--format csv`, see
+/// `slaledger::records`) as dicts, each value typed by the name of the field its column
+/// comes from.
+fn flat_records<'py>(py: Python<'py>, flat: Records) -> PyResult<Bound<'py, PyList>> {
+    let columns = flat.columns();
+    // The values move into the binding's JSON without a trip through text.
+    let rows: Vec<Vec<Json>> = flat
+        .into_rows()
+        .into_iter()
+        .map(|row| row.into_iter().map(Json::from_value).collect())
+        .collect();
+    let fields: Vec<Vec<Field<'_>>> = rows
         .iter()
-        .map(|(k, _)| k.clone())
-        .collect())
+        .map(|row| {
+            columns
+                .iter()
+                .zip(row)
+                .map(|(c, value)| Field::new(c.name, c.key, value))
+                .collect()
+        })
+        .collect();
+    records(&Out::new(py, false), &fields)
 }
 
 /// The result of `Ledger.evaluate`: every ticket and metric, the rejected events, counts.
@@ -243,26 +112,10 @@ impl PyEvaluation {
         to_dict(py, &self.inner, raw)
     }
 
-    /// One flat dict per ticket and metric (and cycle): the ticket's fields, then the
-    /// metric's; the ticket's `priority` and `state` are `ticket_priority`, `ticket_state`.
+    /// One flat dict per ticket and metric: the ticket's fields, then the metric's; the
+    /// ticket's `priority` and `state` are `ticket_priority`, `ticket_state`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let value = Json::of(&self.inner)?;
-        let tickets = value.at("tickets").items();
-        let metrics = tickets.iter().flat_map(|t| t.at("metrics").items());
-        let metric_cols = Columns::learn(metrics, &[], METRIC_OPTIONAL, &[], |_| None);
-        let ticket_cols = Columns::learn(tickets.iter(), &["metrics"], TICKET_OPTIONAL, &[], |k| {
-            metric_cols.has(k).then(|| format!("ticket_{k}"))
-        });
-        let mut rows = Vec::new();
-        for ticket in tickets {
-            for metric in ticket.at("metrics").items() {
-                let mut row = Vec::new();
-                ticket_cols.fill(ticket, &mut row);
-                metric_cols.fill(metric, &mut row);
-                rows.push(row);
-            }
-        }
-        records(&Out::new(py, false), &rows)
+        flat_records(py, Records::of_evaluation(&self.inner))
     }
 
     fn __repr__(&self) -> String {
@@ -326,26 +179,11 @@ impl PyExplanation {
         to_dict(py, &self.inner, raw)
     }
 
-    /// One flat dict per segment: `ticket`, `contract`, `metric`, `cycle`, then the
-    /// segment's `from`, `to`, `kind`, `reason`, `working_ms`.
+    /// One flat dict per segment: `ticket`, `contract`, `as_of`, the clock's `metric`,
+    /// `cycle`, `clock_state`, `priority`, `target`, `calendar`, then the segment's `from`,
+    /// `to`, `kind`, `reason`, `working_ms`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let value = Json::of(&self.inner)?;
-        let mut rows = Vec::new();
-        for clock in value.at("clocks").items() {
-            for segment in clock.at("segments").items() {
-                let mut row = vec![
-                    Field::new("ticket", "ticket", value.at("ticket")),
-                    Field::new("contract", "contract", value.at("contract")),
-                    Field::new("metric", "metric", clock.at("metric")),
-                    Field::new("cycle", "cycle", clock.at("cycle")),
-                ];
-                for (key, v) in segment.fields() {
-                    row.push(Field::new(key, key, v));
-                }
-                rows.push(row);
-            }
-        }
-        records(&Out::new(py, false), &rows)
+        flat_records(py, Records::of_explanation(&self.inner))
     }
 
     fn __repr__(&self) -> String {
@@ -420,23 +258,7 @@ impl PyReport {
     /// One flat dict per row: `contract`, `period_from`, `period_to`, `as_of`, then the
     /// row's fields with `working_time` and `wall_time` flattened (`working_time_mean_ms`).
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let value = Json::of(&self.inner)?;
-        let stats = stats_fields()?;
-        let nested: [(&str, &[String]); 2] = [("working_time", &stats), ("wall_time", &stats)];
-        let cols = Columns::learn(value.at("rows").items().iter(), &[], &[], &nested, |_| None);
-        let period = value.at("period");
-        let mut rows = Vec::new();
-        for r in value.at("rows").items() {
-            let mut row = vec![
-                Field::new("contract", "contract", value.at("contract")),
-                Field::new("period_from", "from", period.at("from")),
-                Field::new("period_to", "to", period.at("to")),
-                Field::new("as_of", "as_of", value.at("as_of")),
-            ];
-            cols.fill(r, &mut row);
-            rows.push(row);
-        }
-        records(&Out::new(py, false), &rows)
+        flat_records(py, Records::of_reports(std::slice::from_ref(&self.inner)))
     }
 
     fn __repr__(&self) -> String {
@@ -528,26 +350,15 @@ impl PyCreditStatement {
     }
 
     /// One flat dict per line: `contract`, `period_from`, `period_to`, `currency`, `fee`,
-    /// then the line's `rule`, `priority`, `metric`, `tickets`, `amount` and its basis as
-    /// `basis_*` (the fields of every kind of basis in the statement, `None` in lines of
-    /// other kinds).
+    /// the line's `rule`, `priority`, `metric`, its basis as `basis_*` (`None` in lines of
+    /// other kinds), `tickets`, `amount`; then one `total` row (`rule == "total"`,
+    /// `amount` the total) that fills `subtotal`, `cap`, `capped`, `total` and
+    /// `excluded_held_ms`, as the CLI's `--format csv` does.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let value = Json::of(&self.inner)?;
-        let cols = Columns::learn(value.at("lines").items().iter(), &[], &[], &[], |_| None);
-        let period = value.at("period");
-        let mut rows = Vec::new();
-        for line in value.at("lines").items() {
-            let mut row = vec![
-                Field::new("contract", "contract", value.at("contract")),
-                Field::new("period_from", "from", period.at("from")),
-                Field::new("period_to", "to", period.at("to")),
-                Field::new("currency", "currency", value.at("currency")),
-                Field::new("fee", "fee", value.at("fee")),
-            ];
-            cols.fill(line, &mut row);
-            rows.push(row);
-        }
-        records(&Out::new(py, false), &rows)
+        flat_records(
+            py,
+            Records::of_statements(std::slice::from_ref(&self.inner)),
+        )
     }
 
     fn __repr__(&self) -> String {

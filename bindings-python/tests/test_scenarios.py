@@ -346,7 +346,9 @@ def test_typed_views_and_records_match_the_raw_json_and_the_stubs(path: Path) ->
         assert len(report.to_records()) == len(report.rows)
         statement = ledger.credits(contract, **arguments, as_of=as_of)
         check_result(statement, _types.CreditStatementDict, _types.CreditRecord)
-        assert len(statement.to_records()) == len(statement.lines)
+        lines = statement.to_records()
+        assert len(lines) == len(statement.lines) + 1  # the lines, then the total row
+        assert lines[-1]["rule"] == "total" and lines[-1]["amount"] == statement.total
         assert statement.total == Decimal(statement.to_dict(raw=True)["total"])
 
 

@@ -99,8 +99,10 @@ def test_report_and_statement_records(ledger: Ledger) -> None:
         datetime(2026, 12, 1, 5, tzinfo=UTC),
     )
     statement = ledger.credits("acme", period="2026-11")
-    lines = pd.DataFrame(statement.to_records())
+    records = pd.DataFrame(statement.to_records())
+    lines, total = records[records.rule != "total"], records[records.rule == "total"].iloc[0]
     assert list(lines["rule"]) == [line["rule"] for line in statement.lines]
+    assert total.amount == statement.total and total.subtotal == statement.subtotal
     assert all(isinstance(a, Decimal) for a in lines["amount"])
     assert sum(lines["amount"], Decimal(0)) == statement.subtotal
     assert statement.total == min(statement.subtotal, statement.cap or statement.subtotal)
@@ -243,3 +245,44 @@ def test_building_results_leaves_the_garbage_collector_as_it_was(ledger: Ledger)
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# The columns of docs/formats.md ("The command line"), in order: `to_records()` gives the
+# rows of the CLI's `--format csv`, so a DataFrame and the CSV file have the same columns.
+DOCUMENTED_COLUMNS = {
+    "replay": "ticket contract ticket_priority opened_priority party ticket_state status"
+    " reopens handoffs ping_pongs flags excluded_reason cancelled_reason metric cycle state"
+    " priority target target_ms calendar started_at stopped_at due_at elapsed_ms paused_ms"
+    " held_ms wall_ms remaining_ms breached_at warned_at decided_at first_stopped_at"
+    " first_elapsed_ms",
+    "report": "contract period_from period_to as_of priority metric measured met breached open"
+    " excluded cancelled compliance working_time_count working_time_sum_ms"
+    " working_time_mean_ms working_time_median_ms working_time_p90_ms wall_time_count"
+    " wall_time_sum_ms wall_time_mean_ms wall_time_median_ms wall_time_p90_ms redecided",
+    "credits": "contract period_from period_to currency fee rule priority metric"
+    " basis_compliance basis_measured basis_met basis_breached basis_below basis_credit"
+    " basis_breaches basis_each basis_hours basis_per_hour tickets amount subtotal cap capped"
+    " total excluded_held_ms",
+    "explain": "ticket contract as_of metric cycle clock_state priority target calendar from to"
+    " kind reason working_ms",
+}
+
+
+def test_records_have_the_documented_columns_in_every_row(ledger: Ledger) -> None:
+    results: dict[str, Any] = {
+        "replay": ledger.evaluate(as_of=AS_OF).to_records(),
+        "report": ledger.report("acme", period="2026-11").to_records(),
+        "credits": ledger.credits("acme", period="2026-11").to_records(),
+        "explain": ledger.explain("INC-2", as_of=AS_OF).to_records(),
+    }
+    for kind, records in results.items():
+        assert records, kind
+        for row in records:
+            assert list(row) == DOCUMENTED_COLUMNS[kind].split(), kind
+    total = results["credits"][-1]
+    assert total["rule"] == "total" and total["metric"] is None
+    assert isinstance(total["capped"], bool) and isinstance(total["excluded_held_ms"], timedelta)
+    assert all(row["subtotal"] is None for row in results["credits"][:-1])
+    segment = results["explain"][0]
+    assert segment["clock_state"] in ("running", "paused", "met", "breached")
+    assert segment["as_of"] == AS_OF and isinstance(segment["from"], datetime)

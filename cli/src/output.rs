@@ -1,18 +1,16 @@
 //! Output: readable tables for people, and JSON, JSONL and CSV for machines.
 //!
-//! JSONL and CSV carry the same flat records with the same columns, in the same order
-//! (documented in docs/formats.md, "The command line"): one record per ticket-metric
-//! (`replay`), per report row (`report`), per statement line plus a closing `total`
-//! record (`credits`), per timeline segment (`explain`). Nested objects are flattened
-//! with `_` (`period_from`, `working_time_median_ms`); in CSV a missing value is an empty
-//! cell and a list is joined with `;`. Lists of objects (a ticket's `held` time per
-//! party, its `ola` clocks) are only in `--format json`.
+//! JSONL and CSV carry the same flat records with the same columns, in the same order:
+//! the core's [`Records`] (documented in docs/formats.md, "The command line"), which the
+//! Python binding's `to_records()` gives too. In CSV a missing value is an empty cell and
+//! a list is joined with `;`.
 
 use std::io::{self, Write};
 
 use clap::ValueEnum;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
+use slaledger::records::Records;
 use slaledger::{CreditStatement, Evaluation, Explanation, Report};
 
 /// How to print results.
@@ -28,279 +26,47 @@ pub enum Format {
     Csv,
 }
 
-pub type Record = Map<String, Value>;
-
-/// Columns of `replay --format jsonl|csv`: ticket fields, then the metric's.
-pub const REPLAY_COLUMNS: &[&str] = &[
-    "ticket",
-    "contract",
-    "ticket_priority",
-    "opened_priority",
-    "party",
-    "ticket_state",
-    "status",
-    "reopens",
-    "handoffs",
-    "ping_pongs",
-    "flags",
-    "excluded_reason",
-    "cancelled_reason",
-    "metric",
-    "cycle",
-    "state",
-    "priority",
-    "target",
-    "target_ms",
-    "calendar",
-    "started_at",
-    "stopped_at",
-    "due_at",
-    "elapsed_ms",
-    "paused_ms",
-    "held_ms",
-    "wall_ms",
-    "remaining_ms",
-    "breached_at",
-    "warned_at",
-    "decided_at",
-    "first_stopped_at",
-    "first_elapsed_ms",
-];
-
-/// Columns of `report --format jsonl|csv`.
-pub const REPORT_COLUMNS: &[&str] = &[
-    "contract",
-    "period_from",
-    "period_to",
-    "as_of",
-    "priority",
-    "metric",
-    "measured",
-    "met",
-    "breached",
-    "open",
-    "excluded",
-    "cancelled",
-    "compliance",
-    "working_time_count",
-    "working_time_sum_ms",
-    "working_time_mean_ms",
-    "working_time_median_ms",
-    "working_time_p90_ms",
-    "wall_time_count",
-    "wall_time_sum_ms",
-    "wall_time_mean_ms",
-    "wall_time_median_ms",
-    "wall_time_p90_ms",
-    "redecided",
-];
-
-/// Columns of `credits --format jsonl|csv`.
-pub const CREDIT_COLUMNS: &[&str] = &[
-    "contract",
-    "period_from",
-    "period_to",
-    "currency",
-    "fee",
-    "rule",
-    "priority",
-    "metric",
-    "basis_compliance",
-    "basis_measured",
-    "basis_met",
-    "basis_breached",
-    "basis_below",
-    "basis_credit",
-    "basis_breaches",
-    "basis_each",
-    "basis_hours",
-    "basis_per_hour",
-    "tickets",
-    "amount",
-    "subtotal",
-    "cap",
-    "capped",
-    "total",
-    "excluded_held_ms",
-];
-
-/// Columns of `explain --format jsonl|csv`.
-pub const EXPLAIN_COLUMNS: &[&str] = &[
-    "ticket",
-    "contract",
-    "as_of",
-    "metric",
-    "cycle",
-    "clock_state",
-    "priority",
-    "target",
-    "calendar",
-    "from",
-    "to",
-    "kind",
-    "reason",
-    "working_ms",
-];
-
-fn to_value<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-/// Flattens nested objects into `prefix_key` entries; lists and scalars stay as they are.
-fn flatten_into(prefix: &str, value: Value, out: &mut Record) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k
-                } else {
-                    format!("{prefix}_{k}")
-                };
-                flatten_into(&key, v, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_string(), other);
-        }
-    }
-}
-
-fn rename(record: &mut Record, from: &str, to: &str) {
-    if let Some(v) = record.remove(from) {
-        record.insert(to.to_string(), v);
-    }
-}
-
-pub fn replay_records(eval: &Evaluation) -> Vec<Record> {
-    let mut records = Vec::new();
-    for t in &eval.tickets {
-        let mut ticket = Record::new();
-        flatten_into("", to_value(t), &mut ticket);
-        ticket.remove("metrics");
-        rename(&mut ticket, "priority", "ticket_priority");
-        rename(&mut ticket, "state", "ticket_state");
-        for m in &t.metrics {
-            let mut record = ticket.clone();
-            flatten_into("", to_value(m), &mut record);
-            records.push(record);
-        }
-    }
-    records
-}
-
-pub fn report_records(reports: &[Report]) -> Vec<Record> {
-    let mut records = Vec::new();
-    for report in reports {
-        let mut head = Record::new();
-        flatten_into("", to_value(report), &mut head);
-        let rows = head.remove("rows");
-        for row in rows.into_iter().flat_map(|r| match r {
-            Value::Array(rows) => rows,
-            _ => Vec::new(),
-        }) {
-            let mut record = head.clone();
-            flatten_into("", row, &mut record);
-            records.push(record);
-        }
-    }
-    records
-}
-
-pub fn credit_records(statements: &[CreditStatement]) -> Vec<Record> {
-    let mut records = Vec::new();
-    for s in statements {
-        let mut head = Record::new();
-        head.insert("contract".into(), Value::from(s.contract.clone()));
-        flatten_into("period", to_value(&s.period), &mut head);
-        head.insert("currency".into(), Value::from(s.currency.clone()));
-        head.insert("fee".into(), to_value(&s.fee));
-        for line in &s.lines {
-            let mut record = head.clone();
-            flatten_into("", to_value(line), &mut record);
-            records.push(record);
-        }
-        let mut total = head;
-        total.insert("rule".into(), Value::from("total"));
-        total.insert("amount".into(), to_value(&s.total));
-        total.insert("subtotal".into(), to_value(&s.subtotal));
-        total.insert("cap".into(), to_value(&s.cap));
-        total.insert("capped".into(), Value::from(s.capped));
-        total.insert("total".into(), to_value(&s.total));
-        total.insert("excluded_held_ms".into(), to_value(&s.excluded_held_ms));
-        records.push(total);
-    }
-    records
-}
-
-pub fn explain_records(x: &Explanation) -> Vec<Record> {
-    let mut records = Vec::new();
-    for clock in &x.clocks {
-        let r = &clock.result;
-        for segment in &clock.segments {
-            let mut record = Record::new();
-            record.insert("ticket".into(), Value::from(x.ticket.clone()));
-            record.insert("contract".into(), Value::from(x.contract.clone()));
-            record.insert("as_of".into(), to_value(&x.as_of));
-            record.insert("metric".into(), Value::from(r.metric.name()));
-            record.insert("cycle".into(), Value::from(r.cycle));
-            record.insert("clock_state".into(), to_value(&r.state));
-            record.insert("priority".into(), Value::from(r.priority.as_str()));
-            record.insert("target".into(), Value::from(r.target.as_str()));
-            record.insert("calendar".into(), Value::from(r.calendar.as_str()));
-            flatten_into("", to_value(segment), &mut record);
-            records.push(record);
-        }
-    }
-    records
-}
-
 /// A result the CLI prints: a table for people, the JSON document, or flat records.
 pub trait Render: Serialize {
-    /// The columns of the flat records, in order.
-    const COLUMNS: &'static [&'static str];
     /// Prints the readable table.
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()>;
-    /// The flat records (JSONL, CSV).
-    fn records(&self) -> Vec<Record>;
+    /// The flat records (JSONL, CSV), shared with the Python binding.
+    fn records(&self) -> Records;
 }
 
 impl Render for Evaluation {
-    const COLUMNS: &'static [&'static str] = REPLAY_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_evaluation(out, self)
     }
-    fn records(&self) -> Vec<Record> {
-        replay_records(self)
+    fn records(&self) -> Records {
+        Records::of_evaluation(self)
     }
 }
 
 impl Render for Vec<Report> {
-    const COLUMNS: &'static [&'static str] = REPORT_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_reports(out, self)
     }
-    fn records(&self) -> Vec<Record> {
-        report_records(self)
+    fn records(&self) -> Records {
+        Records::of_reports(self)
     }
 }
 
 impl Render for Vec<CreditStatement> {
-    const COLUMNS: &'static [&'static str] = CREDIT_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_statements(out, self)
     }
-    fn records(&self) -> Vec<Record> {
-        credit_records(self)
+    fn records(&self) -> Records {
+        Records::of_statements(self)
     }
 }
 
 impl Render for Explanation {
-    const COLUMNS: &'static [&'static str] = EXPLAIN_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_explanation(out, self)
     }
-    fn records(&self) -> Vec<Record> {
-        explain_records(self)
+    fn records(&self) -> Records {
+        Records::of_explanation(self)
     }
 }
 
@@ -309,55 +75,31 @@ pub fn emit<W: Write, T: Render>(out: &mut W, format: Format, value: &T) -> io::
     match format {
         Format::Table => value.table(out),
         Format::Json => write_json(out, value),
-        records => write_records(out, records, T::COLUMNS, &value.records()),
+        records => write_records(out, records, &value.records()),
     }
 }
 
-/// Writes records as JSONL (columns in order, `null` when absent) or CSV.
-pub fn write_records(
-    out: &mut impl Write,
-    format: Format,
-    columns: &[&str],
-    records: &[Record],
-) -> io::Result<()> {
+/// Writes records as JSONL (every column in order, `null` when absent) or CSV.
+pub fn write_records(out: &mut impl Write, format: Format, records: &Records) -> io::Result<()> {
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(columns)?;
-            for record in records {
-                w.write_record(columns.iter().map(|c| csv_cell(record.get(*c))))?;
+            w.write_record(records.columns().iter().map(|c| c.name))?;
+            for row in records.rows() {
+                w.write_record(row.iter().map(csv_cell))?;
             }
             w.flush()
         }
-        _ => {
-            for record in records {
-                let mut ordered = String::from("{");
-                for (i, c) in columns.iter().enumerate() {
-                    if i > 0 {
-                        ordered.push(',');
-                    }
-                    ordered.push_str(&Value::from(*c).to_string());
-                    ordered.push(':');
-                    ordered.push_str(&record.get(*c).unwrap_or(&Value::Null).to_string());
-                }
-                ordered.push('}');
-                writeln!(out, "{ordered}")?;
-            }
-            Ok(())
-        }
+        _ => out.write_all(records.to_jsonl().as_bytes()),
     }
 }
 
-fn csv_cell(value: Option<&Value>) -> String {
+fn csv_cell(value: &Value) -> String {
     match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| csv_cell(Some(v)))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Some(other) => other.to_string(),
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(csv_cell).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
     }
 }
 
@@ -374,7 +116,7 @@ pub fn hours(ms: i64) -> String {
 }
 
 fn name_of<T: Serialize>(value: &T) -> String {
-    match to_value(value) {
+    match serde_json::to_value(value).unwrap_or(Value::Null) {
         Value::String(s) => s,
         other => other.to_string(),
     }

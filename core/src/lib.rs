@@ -1,9 +1,12 @@
 //! slaledger: event-sourced SLA accounting.
 //!
-//! The core computes, exactly and deterministically, how much working time a ticket's
-//! SLA clocks used on business-hours or 24/7 calendars. This release contains the
-//! calendar engine (SPEC §3–§4): business calendars with IANA zones, daylight-saving
-//! time, overnight windows, holidays and exceptions, and the `Nbd` business-day rule.
+//! The core replays ticket event logs against contracts and computes, exactly and
+//! deterministically, how much working time each ticket's SLA clocks used on
+//! business-hours or 24/7 calendars, then per period compliance, MTTA/MTTR and service
+//! credits. The layers, bottom up: [`calendar`] (business calendars with IANA zones,
+//! daylight-saving time, overnight windows, holidays, the `Nbd` rule), [`event`] and
+//! [`contract`] (the inputs), [`ledger`] and [`ticket`] (replay), [`report`] and
+//! [`credit`] (periods and money), [`records`] (the flat rows every surface prints).
 //!
 //! ```
 //! use slaledger::{Calendar, Duration, Instant};
@@ -34,6 +37,7 @@ pub mod event;
 pub mod import;
 pub mod ledger;
 pub mod party;
+pub mod records;
 pub mod report;
 pub mod stream;
 pub mod synth;

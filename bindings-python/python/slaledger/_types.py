@@ -210,6 +210,8 @@ class MetricRecord(TypedDict):
     ticket_state: TicketState
     status: Optional[str]
     reopens: int
+    handoffs: int
+    ping_pongs: int
     flags: List[str]
     excluded_reason: Optional[str]
     cancelled_reason: Optional[str]
@@ -225,6 +227,7 @@ class MetricRecord(TypedDict):
     due_at: Optional[datetime]
     elapsed_ms: timedelta
     paused_ms: timedelta
+    held_ms: timedelta
     wall_ms: timedelta
     remaining_ms: timedelta
     breached_at: Optional[datetime]
@@ -344,18 +347,26 @@ class _CreditRecordBasis(TypedDict, total=False):
 
 
 class CreditRecord(_CreditRecordBasis):
-    """One row of ``CreditStatement.to_records()``: a line with its basis flattened."""
+    """One row of ``CreditStatement.to_records()``: a line with its basis flattened, or
+    the closing ``rule == "total"`` row, which has no priority, metric, basis or tickets
+    and is the only row with ``subtotal``, ``cap``, ``capped``, ``total`` and
+    ``excluded_held_ms``."""
 
     contract: str
     period_from: datetime
     period_to: datetime
     currency: str
     fee: Decimal
-    rule: CreditRule
-    priority: str
-    metric: Metric
-    tickets: List[str]
+    rule: Union[CreditRule, Literal["total"]]
+    priority: Optional[str]
+    metric: Optional[Metric]
+    tickets: Optional[List[str]]
     amount: Decimal
+    subtotal: Optional[Decimal]
+    cap: Optional[Decimal]
+    capped: Optional[bool]
+    total: Optional[Decimal]
+    excluded_held_ms: Optional[timedelta]
 
 
 Segment = TypedDict(
@@ -397,8 +408,13 @@ SegmentRecord = TypedDict(
     {
         "ticket": str,
         "contract": str,
+        "as_of": datetime,
         "metric": Metric,
         "cycle": int,
+        "clock_state": MeasurementState,
+        "priority": str,
+        "target": str,
+        "calendar": str,
         "from": datetime,
         "to": datetime,
         "kind": SegmentKind,
