@@ -90,7 +90,7 @@ pub fn write_records(out: &mut impl Write, format: Format, records: &Records) ->
             }
             w.flush()
         }
-        _ => out.write_all(records.to_jsonl().as_bytes()),
+        _ => records.write_jsonl(out),
     }
 }
 

@@ -319,30 +319,37 @@ impl Records {
         self.rows
     }
 
-    /// The rows as JSON objects, columns in order (the records of `--format jsonl`).
-    pub fn to_jsonl(&self) -> String {
-        // The column names as JSON strings once, then every value written straight into
-        // one buffer (no string per value).
+    /// Writes the rows as JSON objects, one per line, columns in order (the records of
+    /// `--format jsonl`). Give it a buffered writer: it writes value by value.
+    pub fn write_jsonl<W: std::io::Write>(&self, mut out: W) -> std::io::Result<()> {
+        // The column names as JSON strings once, then each value straight to the writer
+        // (no string per value, no document in memory).
         let names: Vec<String> = self
             .columns
             .iter()
             .map(|c| Value::from(c.name).to_string())
             .collect();
-        let mut out = Vec::with_capacity(self.rows.len() * 20 * self.columns.len());
         for row in &self.rows {
-            out.push(b'{');
+            out.write_all(b"{")?;
             for (i, (name, value)) in names.iter().zip(row).enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.write_all(b",")?;
                 }
-                out.extend_from_slice(name.as_bytes());
-                out.push(b':');
-                // Writing a `Value` into a `Vec` cannot fail.
-                let _ = serde_json::to_writer(&mut out, value);
+                out.write_all(name.as_bytes())?;
+                out.write_all(b":")?;
+                serde_json::to_writer(&mut out, value)?;
             }
-            out.extend_from_slice(b"}\n");
+            out.write_all(b"}\n")?;
         }
-        // serde_json writes UTF-8 and the names are UTF-8, so the lossy branch never runs.
+        Ok(())
+    }
+
+    /// The rows as JSONL text (see [`Records::write_jsonl`]).
+    pub fn to_jsonl(&self) -> String {
+        let mut out = Vec::new();
+        // Writing to a `Vec` cannot fail, and serde_json writes UTF-8, so neither
+        // fallback ever runs.
+        let _ = self.write_jsonl(&mut out);
         String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
