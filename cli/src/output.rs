@@ -10,7 +10,9 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 use serde::Serialize;
 use serde_json::Value;
-use slaledger::records::Records;
+use slaledger::records::{
+    Column, Records, CREDIT_COLUMNS, EXPLAIN_COLUMNS, REPLAY_COLUMNS, REPORT_COLUMNS,
+};
 use slaledger::{CreditStatement, Evaluation, Explanation, Report};
 
 /// How to print results.
@@ -28,45 +30,58 @@ pub enum Format {
 
 /// A result the CLI prints: a table for people, the JSON document, or flat records.
 pub trait Render: Serialize {
+    /// The columns of its flat records.
+    const COLUMNS: &'static [Column];
     /// Prints the readable table.
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()>;
-    /// The flat records (JSONL, CSV), shared with the Python binding.
-    fn records(&self) -> Records;
+    /// The flat records (JSONL, CSV), shared with the Python binding, in pieces that are
+    /// written and dropped one at a time.
+    fn records(&self) -> impl Iterator<Item = Records>;
 }
 
+/// Tickets per piece of an evaluation's records: a million tickets' records held at once
+/// would take gigabytes (about 1.3 KB a record), a piece of this size a few megabytes.
+const TICKETS_PER_PIECE: usize = 4096;
+
 impl Render for Evaluation {
+    const COLUMNS: &'static [Column] = REPLAY_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_evaluation(out, self)
     }
-    fn records(&self) -> Records {
-        Records::of_evaluation(self)
+    fn records(&self) -> impl Iterator<Item = Records> {
+        self.tickets
+            .chunks(TICKETS_PER_PIECE)
+            .map(Records::of_tickets)
     }
 }
 
 impl Render for Vec<Report> {
+    const COLUMNS: &'static [Column] = REPORT_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_reports(out, self)
     }
-    fn records(&self) -> Records {
-        Records::of_reports(self)
+    fn records(&self) -> impl Iterator<Item = Records> {
+        std::iter::once(Records::of_reports(self))
     }
 }
 
 impl Render for Vec<CreditStatement> {
+    const COLUMNS: &'static [Column] = CREDIT_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_statements(out, self)
     }
-    fn records(&self) -> Records {
-        Records::of_statements(self)
+    fn records(&self) -> impl Iterator<Item = Records> {
+        std::iter::once(Records::of_statements(self))
     }
 }
 
 impl Render for Explanation {
+    const COLUMNS: &'static [Column] = EXPLAIN_COLUMNS;
     fn table<W: Write>(&self, out: &mut W) -> io::Result<()> {
         print_explanation(out, self)
     }
-    fn records(&self) -> Records {
-        Records::of_explanation(self)
+    fn records(&self) -> impl Iterator<Item = Records> {
+        std::iter::once(Records::of_explanation(self))
     }
 }
 
@@ -75,22 +90,35 @@ pub fn emit<W: Write, T: Render>(out: &mut W, format: Format, value: &T) -> io::
     match format {
         Format::Table => value.table(out),
         Format::Json => write_json(out, value),
-        records => write_records(out, records, &value.records()),
+        records => write_records(out, records, T::COLUMNS, value.records()),
     }
 }
 
-/// Writes records as JSONL (every column in order, `null` when absent) or CSV.
-pub fn write_records(out: &mut impl Write, format: Format, records: &Records) -> io::Result<()> {
+/// Writes records as JSONL (every column in order, `null` when absent) or CSV (a header
+/// row, even when there are no records).
+pub fn write_records(
+    out: &mut impl Write,
+    format: Format,
+    columns: &[Column],
+    pieces: impl Iterator<Item = Records>,
+) -> io::Result<()> {
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(records.columns().iter().map(|c| c.name))?;
-            for row in records.rows() {
-                w.write_record(row.iter().map(csv_cell))?;
+            w.write_record(columns.iter().map(|c| c.name))?;
+            for piece in pieces {
+                for row in piece.rows() {
+                    w.write_record(row.iter().map(csv_cell))?;
+                }
             }
             w.flush()
         }
-        _ => records.write_jsonl(out),
+        _ => {
+            for piece in pieces {
+                piece.write_jsonl(&mut *out)?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::credit::CreditStatement;
 use crate::ledger::Evaluation;
 use crate::report::Report;
-use crate::ticket::Explanation;
+use crate::ticket::{Explanation, TicketResult};
 
 /// A column of flat records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,8 +203,15 @@ struct Parts<'a> {
 impl Records {
     /// One record per ticket and metric.
     pub fn of_evaluation(eval: &Evaluation) -> Records {
+        Records::of_tickets(&eval.tickets)
+    }
+
+    /// One record per metric of these tickets: a slice of an evaluation's records (a
+    /// writer that goes through a large evaluation a slice at a time never holds all of
+    /// its records).
+    pub fn of_tickets(tickets: &[TicketResult]) -> Records {
         let mut records = Records::new(REPLAY_COLUMNS);
-        for t in &eval.tickets {
+        for t in tickets {
             // Each object is serialized once; its metrics are read out of its JSON.
             let mut ticket = to_value(t);
             let metrics = take_list(&mut ticket, "metrics");
