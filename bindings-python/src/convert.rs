@@ -23,6 +23,7 @@ use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Value};
 use std::fmt;
 
+use slaledger::records::Column;
 use slaledger::{Duration, Error, ErrorKind, Instant};
 
 /// An error of a conversion into the core: a core error (with its code), or a Python
@@ -570,20 +571,6 @@ impl<'py> Out<'py> {
 // ---------------------------------------------------------------------------------------
 // Records: flat rows for `pandas.DataFrame(records)`.
 
-/// One field of a flat record: its column name, the field name that decides its type,
-/// and its value.
-pub struct Field<'a> {
-    pub column: &'a str,
-    pub key: &'a str,
-    pub value: &'a Json,
-}
-
-impl<'a> Field<'a> {
-    pub fn new(column: &'a str, key: &'a str, value: &'a Json) -> Field<'a> {
-        Field { column, key, value }
-    }
-}
-
 /// Turns Python's cyclic garbage collector off while results are built (it would run
 /// again and again over the new containers, which hold no cycles) and back on after.
 /// The GIL is held throughout, so no other Python code sees the change.
@@ -611,52 +598,66 @@ impl Drop for NoGc<'_> {
     }
 }
 
-/// The rows as a list of dicts that all have the same keys (in first-seen order), `None`
-/// where a row lacks a column, so that every column has one type in a DataFrame.
+/// The list of dicts of flat records (`slaledger::records`), built from the core's rows a
+/// piece at a time, so a large evaluation's rows never all exist as JSON at once. Every
+/// dict has every column, in order, `None` where a value is absent, so that every column
+/// has one type in a DataFrame; each value is typed by the name of the field its column
+/// comes from.
 ///
 /// Consecutive rows often share values (a ticket's fields repeat in each of its metric
 /// rows): a scalar equal to the one in the same column of the row before is converted
 /// once (comparing two small values costs far less than building a Python object).
-pub fn records<'py>(out: &Out<'py>, rows: &[Vec<Field<'_>>]) -> PyResult<Bound<'py, PyList>> {
-    let _no_gc = NoGc::new(out.py)?;
-    let mut columns: Vec<&str> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    for row in rows {
-        for f in row {
-            index.entry(f.column).or_insert_with(|| {
-                columns.push(f.column);
-                columns.len() - 1
-            });
-        }
+pub struct RecordList<'py> {
+    out: Out<'py>,
+    names: Vec<Bound<'py, PyString>>,
+    keys: Vec<&'static str>,
+    list: Bound<'py, PyList>,
+    /// The row before, and the objects made of its values.
+    previous: Option<(Vec<Json>, Vec<Bound<'py, PyAny>>)>,
+    _no_gc: NoGc<'py>,
+}
+
+impl<'py> RecordList<'py> {
+    pub fn new(py: Python<'py>, columns: &'static [Column]) -> PyResult<RecordList<'py>> {
+        Ok(RecordList {
+            out: Out::new(py, false),
+            names: columns
+                .iter()
+                .map(|c| PyString::intern(py, c.name).clone())
+                .collect(),
+            keys: columns.iter().map(|c| c.key).collect(),
+            list: PyList::empty(py),
+            previous: None,
+            _no_gc: NoGc::new(py)?,
+        })
     }
-    let py = out.py;
-    let names: Vec<Bound<'py, PyString>> = columns
-        .iter()
-        .map(|c| PyString::intern(py, c).clone())
-        .collect();
-    let list = PyList::empty(py);
-    let mut slots: Vec<Option<&Field<'_>>> = vec![None; columns.len()];
-    let mut previous: Vec<Option<(&Json, Bound<'py, PyAny>)>> = vec![None; columns.len()];
-    for row in rows {
-        slots.iter_mut().for_each(|s| *s = None);
-        for f in row {
-            slots[index[f.column]] = Some(f);
+
+    /// Appends one dict per row (one value per column, in the columns' order).
+    pub fn extend(&mut self, rows: Vec<Vec<Value>>) -> PyResult<()> {
+        let py = self.out.py;
+        for row in rows {
+            // The values move into the binding's JSON without a trip through text.
+            let row: Vec<Json> = row.into_iter().map(Json::from_value).collect();
+            let mut objects = Vec::with_capacity(row.len());
+            let dict = PyDict::new(py);
+            for (i, (value, name)) in row.iter().zip(&self.names).enumerate() {
+                let scalar = !matches!(value, Json::Array(_) | Json::Object(_));
+                let object = match &self.previous {
+                    Some((before, made)) if scalar && before.get(i) == Some(value) => {
+                        made[i].clone()
+                    }
+                    _ => self.out.value(value, Some(self.keys[i]), None)?,
+                };
+                dict.set_item(name, &object)?;
+                objects.push(object);
+            }
+            self.list.append(dict)?;
+            self.previous = Some((row, objects));
         }
-        let dict = PyDict::new(py);
-        for ((name, slot), before) in names.iter().zip(&slots).zip(previous.iter_mut()) {
-            let Some(f) = slot else {
-                dict.set_item(name, py.None())?;
-                continue;
-            };
-            let scalar = !matches!(f.value, Json::Array(_) | Json::Object(_));
-            let object = match before {
-                Some((v, o)) if scalar && *v == f.value => o.clone(),
-                _ => out.value(f.value, Some(f.key), None)?,
-            };
-            dict.set_item(name, &object)?;
-            *before = Some((f.value, object));
-        }
-        list.append(dict)?;
+        Ok(())
     }
-    Ok(list)
+
+    pub fn finish(self) -> Bound<'py, PyList> {
+        self.list
+    }
 }

@@ -12,9 +12,11 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use serde::Serialize;
-use slaledger::records::Records;
+use slaledger::records::{
+    Column, Records, CREDIT_COLUMNS, EXPLAIN_COLUMNS, REPLAY_COLUMNS, REPORT_COLUMNS,
+};
 
-use crate::convert::{records, Field, Json, NoGc, Out};
+use crate::convert::{Json, NoGc, Out, RecordList};
 use crate::errors::{Domain, OrRaise};
 
 fn to_json<T: Serialize>(value: &T, pretty: bool) -> PyResult<String> {
@@ -42,28 +44,22 @@ fn field<'py, T: Serialize>(py: Python<'py>, value: &T, key: &str) -> PyResult<B
 }
 
 /// The core's flat records (the rows of the CLI's `--format csv`, see
-/// `slaledger::records`) as dicts, each value typed by the name of the field its column
-/// comes from.
-fn flat_records<'py>(py: Python<'py>, flat: Records) -> PyResult<Bound<'py, PyList>> {
-    let columns = flat.columns();
-    // The values move into the binding's JSON without a trip through text.
-    let rows: Vec<Vec<Json>> = flat
-        .into_rows()
-        .into_iter()
-        .map(|row| row.into_iter().map(Json::from_value).collect())
-        .collect();
-    let fields: Vec<Vec<Field<'_>>> = rows
-        .iter()
-        .map(|row| {
-            columns
-                .iter()
-                .zip(row)
-                .map(|(c, value)| Field::new(c.name, c.key, value))
-                .collect()
-        })
-        .collect();
-    records(&Out::new(py, false), &fields)
+/// `slaledger::records`) as a list of dicts, converted a piece at a time.
+fn flat_records<'py>(
+    py: Python<'py>,
+    columns: &'static [Column],
+    pieces: impl Iterator<Item = Records>,
+) -> PyResult<Bound<'py, PyList>> {
+    let mut list = RecordList::new(py, columns)?;
+    for piece in pieces {
+        list.extend(piece.into_rows())?;
+    }
+    Ok(list.finish())
 }
+
+/// Tickets per piece of an evaluation's records: their rows as JSON take ~1.3 KB each,
+/// so a piece of this size is a few megabytes, where a million tickets' would be gigabytes.
+const TICKETS_PER_PIECE: usize = 4096;
 
 /// The result of `Ledger.evaluate`: every ticket and metric, the rejected events, counts.
 #[pyclass(module = "slaledger._native", name = "Evaluation", frozen)]
@@ -115,7 +111,14 @@ impl PyEvaluation {
     /// One flat dict per ticket and metric: the ticket's fields, then the metric's; the
     /// ticket's `priority` and `state` are `ticket_priority`, `ticket_state`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        flat_records(py, Records::of_evaluation(&self.inner))
+        flat_records(
+            py,
+            REPLAY_COLUMNS,
+            self.inner
+                .tickets
+                .chunks(TICKETS_PER_PIECE)
+                .map(Records::of_tickets),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -183,7 +186,11 @@ impl PyExplanation {
     /// `cycle`, `clock_state`, `priority`, `target`, `calendar`, then the segment's `from`,
     /// `to`, `kind`, `reason`, `working_ms`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        flat_records(py, Records::of_explanation(&self.inner))
+        flat_records(
+            py,
+            EXPLAIN_COLUMNS,
+            std::iter::once(Records::of_explanation(&self.inner)),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -258,7 +265,11 @@ impl PyReport {
     /// One flat dict per row: `contract`, `period_from`, `period_to`, `as_of`, then the
     /// row's fields with `working_time` and `wall_time` flattened (`working_time_mean_ms`).
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        flat_records(py, Records::of_reports(std::slice::from_ref(&self.inner)))
+        flat_records(
+            py,
+            REPORT_COLUMNS,
+            std::iter::once(Records::of_reports(std::slice::from_ref(&self.inner))),
+        )
     }
 
     fn __repr__(&self) -> String {
@@ -357,7 +368,8 @@ impl PyCreditStatement {
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         flat_records(
             py,
-            Records::of_statements(std::slice::from_ref(&self.inner)),
+            CREDIT_COLUMNS,
+            std::iter::once(Records::of_statements(std::slice::from_ref(&self.inner))),
         )
     }
 
