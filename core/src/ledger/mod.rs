@@ -656,7 +656,9 @@ impl Ledger {
         results: &mut Vec<TicketResult>,
         rejected: &mut Vec<Rejection>,
     ) -> Result<()> {
-        if let Some(history) = self.fold(&self.logs[index], as_of, rejected)? {
+        let mut history = None;
+        self.fold(&self.logs[index], as_of, rejected, &mut history)?;
+        if let Some(history) = &history {
             history.measure_into(as_of, results)?;
         }
         Ok(())
@@ -858,7 +860,9 @@ impl Ledger {
                 )
             })?;
         let mut rejected = Vec::new();
-        match self.fold(&self.logs[index], as_of, &mut rejected)? {
+        let mut history = None;
+        self.fold(&self.logs[index], as_of, &mut rejected, &mut history)?;
+        match history {
             Some(history) => history.explain(as_of),
             None => Err(Error::new(
                 ErrorKind::UnknownTicket,
@@ -867,20 +871,22 @@ impl Ledger {
         }
     }
 
-    /// Folds one ticket's events up to `as_of`; rejections go to `rejected` (lenient) or
-    /// end the evaluation (strict).
+    /// Folds one ticket's events up to `as_of` into `history` (left `None` if the ticket
+    /// was not opened); rejections go to `rejected` (lenient) or end the evaluation
+    /// (strict). The history (about a kilobyte) is built in the caller's slot: returned
+    /// through `Result<Option<_>>` it was copied twice per ticket (docs/benchmarks.md).
     fn fold<'a>(
         &'a self,
         log: &'a TicketLog,
         as_of: Instant,
         rejected: &mut Vec<Rejection>,
-    ) -> Result<Option<TicketHistory<'a>>> {
-        let mut history: Option<TicketHistory<'a>> = None;
+        history: &mut Option<TicketHistory<'a>>,
+    ) -> Result<()> {
         for stored in log.events.iter().take_while(|s| s.at <= as_of) {
             let event = self.store.view(stored, &log.ticket);
-            let outcome = match &mut history {
+            let outcome = match history {
                 Some(h) => h.apply(event),
-                None => self.open(event).map(|h| history = Some(h)),
+                None => self.open(event).map(|h| *history = Some(h)),
             };
             if let Err(err) = outcome {
                 if self.mode == Mode::Strict {
@@ -892,17 +898,17 @@ impl Ledger {
                     Some(self.store.id(stored)),
                     Some(&log.ticket),
                 ));
-                if let Some(h) = &mut history {
+                if let Some(h) = history {
                     h.flag("rejected_events");
                 }
             }
         }
-        if let Some(h) = &mut history {
+        if let Some(h) = history {
             if !self.rejected_tickets.is_empty() && self.rejected_tickets.contains(h.ticket) {
                 h.flag("rejected_events");
             }
         }
-        Ok(history)
+        Ok(())
     }
 
     fn open<'a>(&'a self, event: EventRef<'a>) -> Result<TicketHistory<'a>> {
