@@ -56,13 +56,13 @@ mod tests {
 
     proptest! {
         /// The index behaves as a map from hash to log under any mix of operations,
-        /// including hashes that share a home slot (few distinct low bits).
+        /// including hashes that share a home slot (a small table homes by few top bits).
         #[test]
         fn behaves_as_a_map(ops in proptest::collection::vec((0u8..4, 0u64..64, 0usize..8), 0..400)) {
             let mut index = IdIndex::default();
             let mut model: HashMap<u64, usize> = HashMap::new();
             for (op, key, log) in ops {
-                // Spread keys over high bits too, so some collide in the low bits.
+                // 24 keys (64 in the index) over the few top bits a small table homes by.
                 let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) & 0xFFFF_0000_0000_003F;
                 match op {
                     0 => {

@@ -31,6 +31,7 @@ use crate::report::{Period, Report};
 use crate::ticket::{describe, EventRef, Explanation, TicketHistory, TicketResult};
 use crate::time::Instant;
 
+mod bulk;
 mod hash_slots;
 mod id_index;
 mod store;
@@ -357,20 +358,25 @@ impl Ledger {
 
     fn add(&mut self, event: &Event, line: Option<u32>, hashes: Hashes, log: Option<usize>) {
         let found = log.or_else(|| self.find_ticket(hashes.ticket, &event.ticket));
-        let index = match found {
-            Some(i) => i,
-            None => {
-                self.logs.push(TicketLog {
-                    ticket: event.ticket.as_str().into(),
-                    events: Vec::with_capacity(8),
-                });
-                let index = self.logs.len() - 1;
-                self.by_ticket.insert(hashes.ticket, index);
-                index
-            }
-        };
+        let index = found.unwrap_or_else(|| self.new_log(hashes.ticket, &event.ticket, 8));
         self.index_id(&event.id, hashes.id, index);
         let stored = self.store.store(event, line);
+        self.place(index, stored);
+    }
+
+    /// A log for a ticket new to the ledger, with room for `capacity` events.
+    fn new_log(&mut self, hash: u64, ticket: &str, capacity: usize) -> usize {
+        self.logs.push(TicketLog {
+            ticket: ticket.into(),
+            events: Vec::with_capacity(capacity),
+        });
+        let index = self.logs.len() - 1;
+        self.by_ticket.insert(hash, index);
+        index
+    }
+
+    /// Puts `stored` into log `index` at its place in apply order.
+    fn place(&mut self, index: usize, stored: Stored) {
         let store = &self.store;
         let events = &mut self.logs[index].events;
         // Logs are almost always appended in order; insert in place otherwise.
@@ -385,10 +391,51 @@ impl Ledger {
 
     /// Ingests events given directly (no line numbers), owned or borrowed: the ledger
     /// copies what it keeps into its compact store either way.
+    ///
+    /// Large inputs are taken a batch at a time ([`bulk::BULK_MAX`] events) and stored
+    /// in the order of their hashes, which walks the ledger's tables instead of jumping
+    /// around them (`ledger/bulk.rs`); a batch with a duplicate or conflicting id, and a
+    /// small input, are ingested one event at a time. The logs are the same either way.
     pub fn ingest<E: Borrow<Event>>(&mut self, events: impl IntoIterator<Item = E>) -> Result<()> {
         let mut events = events.into_iter();
         // Growing the id index by doubling rehashes it over and over; reserve up front.
         self.ids.reserve(events.size_hint().0);
+        let mut batch: Vec<E> = Vec::new();
+        loop {
+            batch.extend(events.by_ref().take(bulk::BULK_MAX));
+            if batch.is_empty() {
+                return Ok(());
+            }
+            self.ingest_batch(batch.drain(..), bulk::BULK_MIN)?;
+        }
+    }
+
+    /// Ingests `batch` in bulk if it has at least `bulk_min` events and no taken id,
+    /// one event at a time otherwise.
+    fn ingest_batch<E: Borrow<Event>>(
+        &mut self,
+        batch: std::vec::Drain<'_, E>,
+        bulk_min: usize,
+    ) -> Result<()> {
+        if batch.len() >= bulk_min {
+            let events: Vec<(&Event, Option<u32>)> = batch
+                .as_slice()
+                .iter()
+                .map(|e| (e.borrow(), None))
+                .collect();
+            if self.ingest_bulk(&events) {
+                return Ok(());
+            }
+        }
+        self.ingest_one_by_one(batch)
+    }
+
+    /// Ingests events one at a time, looking [`LOOKAHEAD`] events ahead.
+    fn ingest_one_by_one<E: Borrow<Event>>(
+        &mut self,
+        events: impl Iterator<Item = E>,
+    ) -> Result<()> {
+        let mut events = events;
         let mut chunk: Vec<E> = Vec::with_capacity(LOOKAHEAD);
         let mut ahead = Vec::with_capacity(LOOKAHEAD);
         loop {
@@ -462,8 +509,13 @@ impl Ledger {
 
     /// The log of `ticket`, whose hash is `hash`.
     fn find_ticket(&self, hash: u64, ticket: &str) -> Option<usize> {
+        self.find_ticket_bytes(hash, ticket.as_bytes())
+    }
+
+    /// [`Ledger::find_ticket`] by the id's bytes.
+    fn find_ticket_bytes(&self, hash: u64, ticket: &[u8]) -> Option<usize> {
         self.by_ticket
-            .get(hash, |log| self.logs[log].ticket == ticket)
+            .get(hash, |log| self.logs[log].ticket.as_bytes() == ticket)
     }
 
     /// Ingests lines read by [`read_jsonl`] (see [`Ledger::ingest_line`]), looking ahead

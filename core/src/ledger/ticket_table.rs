@@ -38,6 +38,11 @@ impl TicketTable {
         self.slots.warm(hash);
     }
 
+    /// Makes room for `additional` more tickets without growing on the way.
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.slots.reserve(additional);
+    }
+
     /// Records that a ticket new to the table, whose hash is `hash`, is in `log`.
     pub(super) fn insert(&mut self, hash: u64, log: usize) {
         self.slots.insert(hash, log);
