@@ -417,15 +417,8 @@ impl Ledger {
         batch: std::vec::Drain<'_, E>,
         bulk_min: usize,
     ) -> Result<()> {
-        if batch.len() >= bulk_min {
-            let events: Vec<(&Event, Option<u32>)> = batch
-                .as_slice()
-                .iter()
-                .map(|e| (e.borrow(), None))
-                .collect();
-            if self.ingest_bulk(&events) {
-                return Ok(());
-            }
+        if batch.len() >= bulk_min && self.ingest_bulk(batch.as_slice()) {
+            return Ok(());
         }
         self.ingest_one_by_one(batch)
     }
