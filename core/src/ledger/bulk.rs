@@ -197,15 +197,21 @@ impl Ledger {
 
 /// How many distinct hashes `sorted` (sorted by the [`walk_key`] of `hash`) holds.
 fn distinct<T>(sorted: &[T], hash: impl Fn(&T) -> u64) -> usize {
-    // Equal hashes have equal keys, so each is in one run of equal keys, and runs are a
-    // few entries long.
+    // Equal hashes have equal keys, so each is in one run of equal keys. A run holds
+    // few distinct hashes (24 bits of key spread them) but may be long: all the events
+    // of one ticket. So each entry is checked against the run's distinct hashes so far,
+    // not against every entry before it.
+    let mut seen: Vec<u64> = Vec::new();
     sorted
         .chunk_by(|a, b| walk_key(hash(a)) == walk_key(hash(b)))
         .map(|run| {
-            run.iter()
-                .enumerate()
-                .filter(|&(i, a)| run[..i].iter().all(|b| hash(b) != hash(a)))
-                .count()
+            seen.clear();
+            for entry in run {
+                if !seen.contains(&hash(entry)) {
+                    seen.push(hash(entry));
+                }
+            }
+            seen.len()
         })
         .sum()
 }
@@ -249,6 +255,25 @@ mod tests {
     fn a_ticket_item_is_24_bytes() {
         // Each byte more is three more passes of the sort over every event of a batch.
         assert_eq!(std::mem::size_of::<TicketItem>(), 24);
+    }
+
+    #[test]
+    fn one_ticket_with_many_events_is_one_walk() {
+        // All of a batch's events in one run of the walk: counted once, in linear time.
+        let events: Vec<Event> = (0..BULK_MIN as u32 * 4)
+            .map(|n| {
+                Event::from_json(&format!(
+                    r#"{{"id":"e{n}","ticket":"INC-1","at":"2026-11-02T09:00:00Z","type":"status","status":"s{}"}}"#,
+                    n % 3
+                ))
+                .unwrap()
+            })
+            .collect();
+        let mut ledger = ledger(Mode::Lenient);
+        assert!(ledger.ingest_bulk(&events));
+        assert_eq!(ledger.ticket_count(), 1);
+        assert_eq!(ledger.logs[0].events.len(), events.len());
+        assert_eq!(ledger.logs[0].events.capacity(), events.len());
     }
 
     #[test]
