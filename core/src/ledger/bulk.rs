@@ -17,9 +17,9 @@
 //! The one ingest-time decision that depends on other events is about ids: a duplicate
 //! is skipped, a conflict is an error or a rejection, and which copy stays depends on
 //! the mode and on input order. Bulk ingest leaves those to the one-by-one path: if any
-//! id of the batch is already taken, in the ledger or twice in the batch, it changes
-//! nothing (beyond reserving room) and says so, and the caller ingests the batch one
-//! event at a time. Otherwise both paths store the same logs, event for event: each
+//! id of the batch is already taken, in the ledger or twice in the batch, it keeps
+//! nothing (it has reserved room and interned the batch's strings, which the events
+//! will need anyway) and says so, and the caller ingests the batch one event at a time. Otherwise both paths store the same logs, event for event: each
 //! ticket's events are placed in input order (the sort is stable) by the same
 //! [`Ledger::place`].
 
@@ -98,27 +98,27 @@ impl Ledger {
     pub(super) fn ingest_bulk<E: Borrow<Event>>(&mut self, events: &[E]) -> bool {
         // Positions fit in u32: a batch holds at most BULK_MAX events.
         debug_assert!(events.len() <= BULK_MAX);
+        // One read of the input: each event hashed and stored, in input order as the
+        // one-by-one path stores them (the id text is appended as it comes).
         let mut ids: Vec<(u64, u32)> = Vec::with_capacity(events.len());
         let mut tickets: Vec<TicketItem> = Vec::with_capacity(events.len());
+        let mut stored: Vec<Stored> = Vec::with_capacity(events.len());
+        let id_bytes = self.store.id_bytes();
         for (event, pos) in events.iter().zip(0u32..) {
             let event = event.borrow();
             ids.push((self.hasher.hash_one(event.id.as_str()), pos));
             let hash = self.by_ticket.hash(&event.ticket);
             tickets.push(TicketItem::new(hash, pos, &event.ticket));
+            stored.push(self.store.store(event, None));
         }
         self.ids.reserve(events.len());
         radsort::sort_by_key(&mut ids, |&(hash, _)| walk_key(hash));
         if self.any_id_taken(&ids) {
+            self.store.truncate_ids(id_bytes);
             return false;
         }
 
-        // From here on the batch is ingested whole. Stored in input order, as the
-        // one-by-one path stores them (the id text is appended as it comes).
-        let store = &mut self.store;
-        let stored: Vec<Stored> = events
-            .iter()
-            .map(|event| store.store(event.borrow(), None))
-            .collect();
+        // From here on the batch is ingested whole.
         radsort::sort_by_key(&mut tickets, |item| walk_key(item.hash));
         // Room for every ticket the batch may add, before the walk: a table that grows
         // during a walk in hash order holds, when it grows, only hashes from the start of
@@ -285,13 +285,16 @@ mod tests {
         batch.push(batch[7]);
         assert!(!ledger.ingest_bulk(&batch));
         assert_eq!((ledger.ticket_count(), ledger.events), (0, 0));
+        assert_eq!(ledger.store.id_bytes(), 0);
         // Each id once: taken whole.
         batch.pop();
         assert!(ledger.ingest_bulk(&batch));
         assert_eq!(ledger.ticket_count(), 40);
         // An id the ledger holds already.
+        let id_bytes = ledger.store.id_bytes();
         assert!(!ledger.ingest_bulk(&batch[5..6]));
         assert_eq!(ledger.events, events.len() as u64);
+        assert_eq!(ledger.store.id_bytes(), id_bytes);
     }
 
     proptest! {

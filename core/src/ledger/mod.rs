@@ -392,10 +392,11 @@ impl Ledger {
     /// Ingests events given directly (no line numbers), owned or borrowed: the ledger
     /// copies what it keeps into its compact store either way.
     ///
-    /// Large inputs are taken a batch at a time ([`bulk::BULK_MAX`] events) and stored
+    /// Large inputs (from 32 Ki events) are taken up to 8 Mi events at a time and stored
     /// in the order of their hashes, which walks the ledger's tables instead of jumping
     /// around them (`ledger/bulk.rs`); a batch with a duplicate or conflicting id, and a
-    /// small input, are ingested one event at a time. The logs are the same either way.
+    /// small input, are ingested one event at a time. The logs are the same either way,
+    /// and so is every result and error.
     pub fn ingest<E: Borrow<Event>>(&mut self, events: impl IntoIterator<Item = E>) -> Result<()> {
         let mut events = events.into_iter();
         // Growing the id index by doubling rehashes it over and over; reserve up front.

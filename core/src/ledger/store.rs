@@ -352,6 +352,13 @@ impl Store {
         self.ids.text.len()
     }
 
+    /// Forgets the id text past its first `len` bytes: what events stored since
+    /// [`Store::id_bytes`] said `len` appended, when none of them is kept after all (a
+    /// declined bulk batch). Strings interned meanwhile stay; they are valid symbols.
+    pub(super) fn truncate_ids(&mut self, len: usize) {
+        self.ids.text.truncate(len);
+    }
+
     pub(super) fn id(&self, stored: &Stored) -> &str {
         self.ids.get(stored.id())
     }
