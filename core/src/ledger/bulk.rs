@@ -158,8 +158,10 @@ impl Ledger {
                             .take_while(|t| walk_key(t.hash) == key)
                             .filter(|t| t.hash == item.hash)
                             .count();
+                        // Lazily: the event is a cache miss, and the id is almost
+                        // always in the item.
                         let ticket = std::str::from_utf8(item.ticket(events))
-                            .unwrap_or(&events[item.pos as usize].borrow().ticket);
+                            .unwrap_or_else(|_| &events[item.pos as usize].borrow().ticket);
                         self.new_log(item.hash, ticket, count)
                     }
                 },
