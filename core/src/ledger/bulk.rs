@@ -40,6 +40,10 @@ pub(super) const BULK_MIN: usize = 1 << 15;
 /// of all 7.9 M at 203 ns (docs/benchmarks.md).
 pub(super) const BULK_MAX: usize = 1 << 23;
 
+/// The most bytes of input events a batch holds: `Ledger::ingest` moves owned events into
+/// its batch, so their memory is held twice until the caller's collection is dropped.
+pub(super) const BULK_BYTES: usize = 256 << 20;
+
 /// What the walks are sorted by: a hash's top 24 bits (three radix passes), which order
 /// a table of up to 16 M slots exactly and a larger one by blocks of neighbouring slots.
 fn walk_key(hash: u64) -> u32 {

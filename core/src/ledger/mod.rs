@@ -392,7 +392,8 @@ impl Ledger {
     /// Ingests events given directly (no line numbers), owned or borrowed: the ledger
     /// copies what it keeps into its compact store either way.
     ///
-    /// Large inputs (from 32 Ki events) are taken up to 8 Mi events at a time and stored
+    /// Large inputs (from 32 Ki events) are taken up to 8 Mi events at a time (borrowed;
+    /// owned ones up to 256 MiB of them) and stored
     /// in the order of their hashes, which walks the ledger's tables instead of jumping
     /// around them (`ledger/bulk.rs`); a batch with a duplicate or conflicting id, and a
     /// small input, are ingested one event at a time. The logs are the same either way,
@@ -401,9 +402,13 @@ impl Ledger {
         let mut events = events.into_iter();
         // Growing the id index by doubling rehashes it over and over; reserve up front.
         self.ids.reserve(events.size_hint().0);
+        // Owned events are moved into the batch while the caller's collection may still
+        // hold its buffer: the batch holds at most BULK_BYTES of them (about 1.8 M
+        // `Event`s), where borrowed ones (8 bytes each) fill a whole BULK_MAX.
+        let most = bulk::BULK_MAX.min(bulk::BULK_BYTES / std::mem::size_of::<E>().max(1));
         let mut batch: Vec<E> = Vec::new();
         loop {
-            batch.extend(events.by_ref().take(bulk::BULK_MAX));
+            batch.extend(events.by_ref().take(most));
             if batch.is_empty() {
                 return Ok(());
             }
